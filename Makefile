@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            module (against KDIR, or this machine's headers, or the
+#                 harness's Debian kernel) and the xfrmwhy CLI
+# make check      host unit tests, spec check, then every selftest in a VM
+# make install    on a gateway: module, CLI, man page (DESTDIR, PREFIX)
+# See README.md for the rest.
+
+SHELL := /bin/bash
+KERNEL ?= 6.1
+PREFIX ?= /usr/local
+TOP := $(abspath .)
+BUILD := $(TOP)/build
+SCRIPTS := $(TOP)/scripts
+MOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*.sh kmod/uapi/linux/*.h)
+
+# Which kernel to build the module against: KDIR if given, else this
+# machine's own headers if installed, else the harness's Debian kernel.
+LOCAL_KDIR := /lib/modules/$(shell uname -r)/build
+ifneq ($(KDIR),)
+MOD_OUT := $(BUILD)/local
+else ifneq ($(wildcard $(LOCAL_KDIR)/Makefile),)
+KDIR := $(LOCAL_KDIR)
+MOD_OUT := $(BUILD)/local
+else
+MOD_OUT := $(BUILD)/$(KERNEL)
+endif
+
+.PHONY: all module vm-module cli unit spec-check selftests check deps clean \
+	install uninstall vm-shell
+
+all: module cli
+
+deps:
+	@$(SCRIPTS)/deps build
+
+# The sources are copied next to the objects so that several kernels can
+# be built side by side and the tree stays clean.
+define build_module
+	@mkdir -p $(2)/src
+	@cp -rp Kbuild kmod $(2)/src/
+	$(MAKE) -C $(1) M=$(2)/src modules
+	@cp $(2)/src/xfrmwhy.ko $(2)/xfrmwhy.ko
+endef
+
+module: deps
+ifeq ($(MOD_OUT),$(BUILD)/local)
+	$(call build_module,$(KDIR),$(MOD_OUT))
+else
+	@$(MAKE) --no-print-directory vm-module
+endif
+
+# The module for the VM harness's kernel line (make check always uses it).
+vm-module: deps
+	@$(SCRIPTS)/fetch-kernel $(KERNEL) >/dev/null
+	$(call build_module,$(shell . $(SCRIPTS)/lib.sh; line_kdir $(KERNEL)),$(BUILD)/$(KERNEL))
+
+cli: deps
+	@$(MAKE) --no-print-directory -C user O=$(BUILD)
+
+unit: deps
+	@$(MAKE) --no-print-directory -C user O=$(BUILD) test
+
+selftests:
+	@rm -rf $(BUILD)/selftests && mkdir -p $(BUILD)/selftests
+	@cp -rp selftests/. $(BUILD)/selftests/
+
+check: deps
+	@$(SCRIPTS)/check $(KERNEL)
+
+vm-shell: vm-module cli selftests
+	$(SCRIPTS)/vm-run --kernel $(KERNEL) -- bash
+
+install: module cli
+	install -D -m 0644 $(MOD_OUT)/xfrmwhy.ko \
+		$(DESTDIR)/lib/modules/$(shell uname -r)/updates/xfrmwhy.ko
+	install -D -m 0755 $(BUILD)/xfrmwhy $(DESTDIR)$(PREFIX)/sbin/xfrmwhy
+	install -D -m 0644 Documentation/xfrmwhy.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/xfrmwhy.8
+	[ -n "$(DESTDIR)" ] || depmod -a
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(shell uname -r)/updates/xfrmwhy.ko \
+		$(DESTDIR)$(PREFIX)/sbin/xfrmwhy \
+		$(DESTDIR)$(PREFIX)/share/man/man8/xfrmwhy.8
+	[ -n "$(DESTDIR)" ] || depmod -a
+
+clean:
+	rm -rf $(BUILD)

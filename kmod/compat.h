@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place in xfrmwhy that knows kernel versions.  Everything else
+ * asks for features.  Where a feature cannot be told from the version
+ * (distribution backports), Kbuild's conftests define XFRMWHY_CT_* after
+ * looking at the headers actually being built against.
+ */
+#ifndef _XFRMWHY_COMPAT_H
+#define _XFRMWHY_COMPAT_H
+
+#include <linux/version.h>
+
+/* sec_path.verified_cnt and the matching xfrm_policy_ok() rule (6.4,
+ * backported to several stable lines, Debian's 5.10 among them).
+ */
+#ifdef XFRMWHY_CT_VERIFIED_CNT
+#define XFRMWHY_HAVE_VERIFIED_CNT 1
+#endif
+
+/* __xfrm_decode_session() gained a struct net * first argument (6.8). */
+#ifdef XFRMWHY_CT_DECODE_SESSION_NET
+#define xw_decode_session(net, skb, fl, family, reverse) \
+	__xfrm_decode_session(net, skb, fl, family, reverse)
+#else
+#define xw_decode_session(net, skb, fl, family, reverse) \
+	__xfrm_decode_session(skb, fl, family, reverse)
+#endif
+
+/* The parsed attributes of a dump request moved to genl_info_dump() (6.2). */
+#ifdef XFRMWHY_CT_GENL_INFO_DUMP
+#define xw_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#else
+#define xw_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
+
+/* Multicast groups can require CAP_NET_ADMIN in the user namespace (5.x). */
+#ifdef XFRMWHY_CT_MCGRP_FLAGS
+#define XFRMWHY_HAVE_MCGRP_FLAGS 1
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "xfrmwhy needs Linux 5.10 or later"
+#endif
+
+#endif /* _XFRMWHY_COMPAT_H */

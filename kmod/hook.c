@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hooks: kretprobes on __xfrm_policy_check() and on the policy lookups
+ * it makes, registered only while some namespace captures.
+ *
+ * The check's entry snapshots this CPU's XfrmIn* counters; the lookups
+ * stash the policies the kernel found; the check's return, when it
+ * rejected the packet, compares the counters to learn the reason and
+ * copies skb, secpath and policies into a ring slot.
+ *
+ * Why the stashed policy pointers are safe to read at the check's return:
+ * only checks running with BHs (or IRQs) off are followed, and such a
+ * region is an RCU read-side critical section; a policy the check released
+ * is freed through call_rcu(), so it outlives our return handler.  Checks
+ * in preemptible context (none known in the receive path) are counted as
+ * lost, never guessed at.
+ */
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/skbuff.h>
+#include <linux/netdevice.h>
+#include <linux/timekeeping.h>
+#include <net/xfrm.h>
+#include "xfrmwhy.h"
+
+/* The counters __xfrm_policy_check() bumps, by reason. */
+static const u8 xw_mib[__XFRMWHY_REASON_CNT] = {
+	[XFRMWHY_REASON_TMPL_MISMATCH]	= LINUX_MIB_XFRMINTMPLMISMATCH,
+	[XFRMWHY_REASON_NO_POLICY]	= LINUX_MIB_XFRMINNOPOLS,
+	[XFRMWHY_REASON_POLICY_BLOCK]	= LINUX_MIB_XFRMINPOLBLOCK,
+	[XFRMWHY_REASON_STATE_MISMATCH]	= LINUX_MIB_XFRMINSTATEMISMATCH,
+	[XFRMWHY_REASON_HDR_ERROR]	= LINUX_MIB_XFRMINHDRERROR,
+	[XFRMWHY_REASON_POLICY_ERROR]	= LINUX_MIB_XFRMINPOLERROR,
+	[XFRMWHY_REASON_BUFFER_ERROR]	= LINUX_MIB_XFRMINBUFFERERROR,
+};
+
+#define XW_MAX_LOOKUPS 3	/* sub, main and main-after-sub */
+
+struct xw_mib_snap {
+	struct net *net;
+	unsigned long v[__XFRMWHY_REASON_CNT];
+};
+
+/* Per-invocation state of one policy check (kretprobe instance data). */
+struct xw_check {
+	struct xw_check *prev;		/* the check this one interrupted */
+	struct sk_buff *skb;
+	struct net *net;
+	int dir;			/* with the reverse bit */
+	u16 family;
+	bool tracked;
+	struct xw_mib_snap snap[2];	/* entry netns, lookup netns */
+	struct xfrm_policy *skpol;
+	struct xfrm_policy *lk[XW_MAX_LOOKUPS];
+	int nlk;
+	u32 if_id;
+};
+
+/* Per-invocation state of one lookup. */
+struct xw_lookup {
+	struct net *net;
+	u8 type;
+	u32 if_id;
+};
+
+/* The check running on this CPU, if we follow one. */
+static DEFINE_PER_CPU(struct xw_check *, xw_cur);
+
+static bool xw_active;		/* probes registered; under xw_cfg_mutex */
+static bool xw_lookup_ok;	/* the lookup probes registered too */
+static bool xw_sk_lookup_ok;
+static atomic64_t xw_seq = ATOMIC64_INIT(0);
+
+static void mib_snap(struct xw_mib_snap *s, struct net *net)
+{
+	struct linux_xfrm_mib *mib = this_cpu_ptr(net->mib.xfrm_statistics);
+	int i;
+
+	s->net = net;
+	for (i = 1; i < __XFRMWHY_REASON_CNT; i++)
+		s->v[i] = READ_ONCE(mib->mibs[xw_mib[i]]);
+}
+
+/* Which counter moved since the snapshot: XFRMWHY_REASON_UNKNOWN if none. */
+static int mib_moved(const struct xw_mib_snap *s)
+{
+	struct linux_xfrm_mib *mib;
+	int i;
+
+	if (!s->net)
+		return XFRMWHY_REASON_UNKNOWN;
+	mib = this_cpu_ptr(s->net->mib.xfrm_statistics);
+	for (i = 1; i < __XFRMWHY_REASON_CNT; i++)
+		if (READ_ONCE(mib->mibs[xw_mib[i]]) != s->v[i])
+			return i;
+	return XFRMWHY_REASON_UNKNOWN;
+}
+
+static bool cfg_match(const struct xw_cfg *c, u16 family, int reason)
+{
+	if (c->family && c->family != family)
+		return false;
+	return !c->reasons || (c->reasons & (1u << reason));
+}
+
+/* Capture in this namespace at all?  Read locklessly: a stale answer
+ * around an enable or disable only moves the interval's edge.
+ */
+static bool capturing(struct net *net)
+{
+	return READ_ONCE(xw_global_cfg.enabled) ||
+	       READ_ONCE(xw_net(net)->cfg.enabled);
+}
+
+static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct xw_check *c = (struct xw_check *)ri->data;
+	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 2);
+
+	if (!skb || !skb->dev)
+		return 1;
+	c->net = dev_net(skb->dev);
+	if (!capturing(c->net))
+		return 1;	/* no return handler for this call */
+	c->skb = skb;
+	c->dir = (int)regs_get_kernel_argument(regs, 1);
+	c->family = (u16)regs_get_kernel_argument(regs, 3);
+	c->skpol = NULL;
+	c->nlk = 0;
+	c->if_id = 0;
+	c->snap[1].net = NULL;
+	c->tracked = in_softirq() || irqs_disabled();
+	if (!c->tracked)
+		return 0;
+	mib_snap(&c->snap[0], c->net);
+	c->prev = this_cpu_read(xw_cur);
+	this_cpu_write(xw_cur, c);
+	return 0;
+}
+
+static void count_one(struct xw_stats *st, bool recorded, bool filtered)
+{
+	if (recorded)
+		st->recorded++;
+	else if (filtered)
+		st->filtered++;
+	else
+		st->lost++;
+}
+
+/* Per CPU, so the packet path never shares a counter with another CPU. */
+static void count(struct net *net, int cpu, bool recorded, bool filtered)
+{
+	count_one(per_cpu_ptr(xw_net(net)->stats, cpu), recorded, filtered);
+	count_one(per_cpu_ptr(xw_stats_all, cpu), recorded, filtered);
+}
+
+/* The policies of the check, in the kernel's pols[] order. */
+static int check_policies(struct xw_check *c, struct xfrm_policy **pols,
+			  bool *socket)
+{
+	struct xfrm_policy *cand[1 + XW_MAX_LOOKUPS];
+	int i, n = 0, np = 0;
+
+	cand[n++] = c->skpol;
+	for (i = 0; i < c->nlk; i++)
+		cand[n++] = c->lk[i];
+	*socket = false;
+	for (i = 0; i < n && np < 2; i++) {
+		if (np == 0 && !cand[i])
+			continue;
+		if (np == 0 && i == 0)
+			*socket = true;
+		if (IS_ERR_OR_NULL(cand[i]))
+			break;
+		pols[np++] = cand[i];
+	}
+	return np;
+}
+
+static void record(struct xw_check *c, struct net *net, int reason)
+{
+	struct xfrm_policy *pols[2];
+	struct xw_event *ev;
+	unsigned long flags;
+	struct sec_path *sp;
+	int cpu = smp_processor_id();
+	bool socket;
+	int npols;
+
+	if (!xw_ratelimit_ok(cpu))
+		goto lost;
+	ev = xw_ring_reserve(cpu, &flags);
+	if (!ev)
+		goto lost;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->time_ns = ktime_get_real_ns();
+	ev->cpu = cpu;
+	ev->netns = net->ns.inum;
+	ev->ifindex = c->skb->dev->ifindex;
+	strscpy(ev->ifname, c->skb->dev->name, sizeof(ev->ifname));
+	ev->dir = c->dir & XFRM_POLICY_MASK;
+	ev->family = c->family;
+	ev->reason = reason;
+	ev->lookup_if_id = c->if_id;
+	ev->exact = xw_lookup_ok;
+	ev->extra = -1;
+
+	xw_fill_flow(ev, net, c->skb, c->family, c->dir & ~XFRM_POLICY_MASK);
+	sp = skb_sec_path(c->skb);
+	xw_fill_secpath(ev, sp);
+	npols = check_policies(c, pols, &socket);
+	xw_fill_policies(ev, pols, npols, ev->dir, socket);
+	xw_explain(ev, sp, c->if_id);
+	ev->seq = atomic64_inc_return(&xw_seq);
+	xw_ring_commit(cpu, true, flags);
+	count(net, cpu, true, false);
+	if (xw_has_listeners(net))
+		xw_notify_kick();
+	return;
+lost:
+	count(net, cpu, false, false);
+}
+
+static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct xw_check *c = (struct xw_check *)ri->data;
+	struct xw_net *xn;
+	struct net *net;
+	int reason;
+
+	if (c->tracked)
+		this_cpu_write(xw_cur, c->prev);
+	if (regs_return_value(regs))
+		return 0;	/* accepted */
+
+	if (!c->tracked) {
+		count(c->net, smp_processor_id(), false, false);
+		return 0;
+	}
+	net = c->net;
+	reason = mib_moved(&c->snap[0]);
+	if (reason == XFRMWHY_REASON_UNKNOWN && c->snap[1].net) {
+		/* Counted in the xfrm interface's namespace. */
+		reason = mib_moved(&c->snap[1]);
+		if (reason != XFRMWHY_REASON_UNKNOWN)
+			net = c->snap[1].net;
+	}
+	if (!capturing(net))
+		return 0;
+	xn = xw_net(net);
+	if (!((READ_ONCE(xw_global_cfg.enabled) &&
+	       cfg_match(&xw_global_cfg, c->family, reason)) ||
+	      (READ_ONCE(xn->cfg.enabled) &&
+	       cfg_match(&xn->cfg, c->family, reason)))) {
+		count(net, smp_processor_id(), false, true);
+		return 0;
+	}
+	record(c, net, reason);
+	return 0;
+}
+
+static int lookup_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct xw_lookup *l = (struct xw_lookup *)ri->data;
+	struct xw_check *c = this_cpu_read(xw_cur);
+
+	/* Lookups outside a followed check (the output path) are not ours. */
+	if (!c || c->nlk >= XW_MAX_LOOKUPS)
+		return 1;
+	l->net = (struct net *)regs_get_kernel_argument(regs, 0);
+	l->type = (u8)regs_get_kernel_argument(regs, 1);
+	l->if_id = (u32)regs_get_kernel_argument(regs, 5);
+	if (l->net != c->net && !c->snap[1].net)
+		mib_snap(&c->snap[1], l->net);
+	return 0;
+}
+
+static int lookup_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct xw_lookup *l = (struct xw_lookup *)ri->data;
+	struct xw_check *c = this_cpu_read(xw_cur);
+
+	if (!c || c->nlk >= XW_MAX_LOOKUPS)
+		return 0;
+	c->lk[c->nlk++] = (struct xfrm_policy *)regs_return_value(regs);
+	c->if_id = l->if_id;
+	return 0;
+}
+
+static int sk_lookup_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return this_cpu_read(xw_cur) ? 0 : 1;
+}
+
+static int sk_lookup_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct xw_check *c = this_cpu_read(xw_cur);
+	struct xfrm_policy *pol = (struct xfrm_policy *)regs_return_value(regs);
+
+	if (c && !c->skpol)
+		c->skpol = pol;
+	return 0;
+}
+
+static struct kretprobe xw_probe_check = {
+	.kp.symbol_name	= "__xfrm_policy_check",
+	.entry_handler	= check_entry,
+	.handler	= check_return,
+	.data_size	= sizeof(struct xw_check),
+};
+
+static struct kretprobe xw_probe_lookup = {
+	.kp.symbol_name	= "xfrm_policy_lookup_bytype",
+	.entry_handler	= lookup_entry,
+	.handler	= lookup_return,
+	.data_size	= sizeof(struct xw_lookup),
+};
+
+static struct kretprobe xw_probe_sk_lookup = {
+	.kp.symbol_name	= "xfrm_sk_policy_lookup",
+	.entry_handler	= sk_lookup_entry,
+	.handler	= sk_lookup_return,
+};
+
+static void probe_reset(struct kretprobe *rp)
+{
+	/* register_kretprobe() keeps state in the struct: start clean. */
+	const char *sym = rp->kp.symbol_name;
+
+	memset(&rp->kp, 0, sizeof(rp->kp));
+	rp->kp.symbol_name = sym;
+	rp->nmissed = 0;
+	rp->maxactive = max_t(int, 64, 8 * num_possible_cpus());
+}
+
+static u64 xw_missed_total;
+
+/**
+ * xw_hooks_enable() - register the probes
+ *
+ * The lookup probes are best effort: without them events carry no policy
+ * and say they are not exact.  Called with xw_cfg_mutex held.
+ *
+ * Return: 0, or the error registering the check probe.
+ */
+int xw_hooks_enable(void)
+{
+	int err;
+
+	if (xw_active)
+		return 0;
+	/* Lookups first: a check must never see half of its lookups. */
+	probe_reset(&xw_probe_lookup);
+	xw_lookup_ok = !register_kretprobe(&xw_probe_lookup);
+	probe_reset(&xw_probe_sk_lookup);
+	xw_sk_lookup_ok = xw_lookup_ok &&
+			  !register_kretprobe(&xw_probe_sk_lookup);
+	probe_reset(&xw_probe_check);
+	err = register_kretprobe(&xw_probe_check);
+	if (err) {
+		pr_err("xfrmwhy: cannot probe __xfrm_policy_check: %d\n", err);
+		if (xw_sk_lookup_ok)
+			unregister_kretprobe(&xw_probe_sk_lookup);
+		if (xw_lookup_ok)
+			unregister_kretprobe(&xw_probe_lookup);
+		xw_lookup_ok = false;
+		xw_sk_lookup_ok = false;
+		return err;
+	}
+	if (!xw_lookup_ok)
+		pr_warn("xfrmwhy: no probe on xfrm_policy_lookup_bytype: events will not name the policy\n");
+	xw_active = true;
+	return 0;
+}
+
+/**
+ * xw_hooks_disable() - unregister every probe and wait for its handlers
+ *
+ * Called with xw_cfg_mutex held.
+ */
+void xw_hooks_disable(void)
+{
+	struct kretprobe *rps[3];
+	int n = 0;
+
+	if (!xw_active)
+		return;
+	/* The check first, so that no followed check outlives its lookups. */
+	rps[n++] = &xw_probe_check;
+	if (xw_sk_lookup_ok)
+		rps[n++] = &xw_probe_sk_lookup;
+	if (xw_lookup_ok)
+		rps[n++] = &xw_probe_lookup;
+	unregister_kretprobes(rps, n);
+	xw_missed_total += xw_probe_check.nmissed;
+	xw_active = false;
+}
+
+/**
+ * xw_hooks_active() - are the probes registered?
+ *
+ * Return: true while capture is on somewhere.
+ */
+bool xw_hooks_active(void)
+{
+	return READ_ONCE(xw_active);
+}
+
+/**
+ * xw_hooks_exact() - do events name the policy the kernel checked?
+ *
+ * Return: true when the lookup probe is (or would be) in place.
+ */
+bool xw_hooks_exact(void)
+{
+	return !xw_active || xw_lookup_ok;
+}
+
+/**
+ * xw_hooks_missed() - checks the kernel ran without our probe seeing them
+ *
+ * Return: missed kretprobe hits since load.
+ */
+u64 xw_hooks_missed(void)
+{
+	return xw_missed_total + (xw_active ? xw_probe_check.nmissed : 0);
+}
+
+/**
+ * xw_features() - what this build and kernel support
+ *
+ * Return: mask of 1 << enum xfrmwhy_feature.
+ */
+u32 xw_features(void)
+{
+	u32 f = 0;
+
+	if (!xw_active || xw_lookup_ok)
+		f |= 1u << XFRMWHY_FEATURE_LOOKUP_PROBE;
+	if (!xw_active || xw_sk_lookup_ok)
+		f |= 1u << XFRMWHY_FEATURE_SK_LOOKUP_PROBE;
+#ifdef XFRMWHY_HAVE_VERIFIED_CNT
+	f |= 1u << XFRMWHY_FEATURE_VERIFIED_CNT;
+#endif
+#ifdef CONFIG_XFRM_SUB_POLICY
+	f |= 1u << XFRMWHY_FEATURE_SUB_POLICY;
+#endif
+	f |= 1u << XFRMWHY_FEATURE_POLICY_DEFAULT;
+	return f;
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfrmwhy: record why the kernel's inbound xfrm policy check rejected a
+ * packet.  Module parameters, per-namespace state, load and unload.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <net/genetlink.h>
+#include <net/xfrm.h>
+#include "xfrmwhy.h"
+
+DEFINE_MUTEX(xw_cfg_mutex);	/* capture state, rings' size, configs */
+struct xw_cfg xw_global_cfg;
+u32 xw_rate_limit;
+unsigned int xw_ring_size = XFRMWHY_RING_DEFAULT;
+unsigned int xw_net_id __read_mostly;
+struct xw_stats __percpu *xw_stats_all;
+int xw_netns_enabled;
+static bool xw_loaded;		/* rings exist: parameters resize them */
+
+static int ring_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (n < XFRMWHY_RING_MIN || n > XFRMWHY_RING_MAX) {
+		pr_err("xfrmwhy: ring_size must be within %u..%u events per CPU\n",
+		       XFRMWHY_RING_MIN, XFRMWHY_RING_MAX);
+		return -ERANGE;
+	}
+	mutex_lock(&xw_cfg_mutex);
+	err = 0;
+	if (xw_loaded && n != xw_ring_size) {
+		if (xw_hooks_active()) {
+			pr_err("xfrmwhy: disable capture before resizing the rings\n");
+			err = -EBUSY;
+		} else {
+			err = xw_rings_alloc(n);
+		}
+	}
+	if (!err)
+		xw_ring_size = n;
+	mutex_unlock(&xw_cfg_mutex);
+	return err;
+}
+
+static const struct kernel_param_ops ring_size_ops = {
+	.set = ring_size_set,
+	.get = param_get_uint,
+};
+module_param_cb(ring_size, &ring_size_ops, &xw_ring_size, 0644);
+MODULE_PARM_DESC(ring_size, "events buffered per CPU (16..65536, default 256)");
+
+static bool enable;
+module_param(enable, bool, 0444);
+MODULE_PARM_DESC(enable, "start capturing in every network namespace at load");
+
+/**
+ * xw_capture_update() - register or remove the probes to match the configs
+ *
+ * Called with xw_cfg_mutex held.
+ *
+ * Return: 0 or the error registering the probes.
+ */
+int xw_capture_update(void)
+{
+	lockdep_assert_held(&xw_cfg_mutex);
+	if (xw_global_cfg.enabled || xw_netns_enabled > 0)
+		return xw_hooks_enable();
+	xw_hooks_disable();
+	return 0;
+}
+
+static int __net_init xw_net_init(struct net *net)
+{
+	struct xw_net *xn = xw_net(net);
+
+	xn->stats = alloc_percpu(struct xw_stats);
+	return xn->stats ? 0 : -ENOMEM;
+}
+
+static void __net_exit xw_net_exit(struct net *net)
+{
+	struct xw_net *xn = xw_net(net);
+
+	mutex_lock(&xw_cfg_mutex);
+	if (xn->cfg.enabled) {
+		xn->cfg.enabled = false;
+		xw_netns_enabled--;
+		xw_capture_update();
+	}
+	mutex_unlock(&xw_cfg_mutex);
+	/* A later namespace may reuse the inode number: forget its events. */
+	xw_ring_discard(net->ns.inum);
+	free_percpu(xn->stats);
+}
+
+static struct pernet_operations xw_net_ops = {
+	.init	= xw_net_init,
+	.exit	= xw_net_exit,
+	.id	= &xw_net_id,
+	.size	= sizeof(struct xw_net),
+};
+
+static int __init xw_init(void)
+{
+	int err;
+
+	xw_stats_all = alloc_percpu(struct xw_stats);
+	if (!xw_stats_all)
+		return -ENOMEM;
+	mutex_lock(&xw_cfg_mutex);
+	err = xw_rings_alloc(xw_ring_size);
+	xw_loaded = !err;
+	mutex_unlock(&xw_cfg_mutex);
+	if (err)
+		goto free_stats;
+	err = register_pernet_subsys(&xw_net_ops);
+	if (err)
+		goto free_rings;
+	err = xw_genl_init();
+	if (err)
+		goto unregister_pernet;
+	if (enable) {
+		mutex_lock(&xw_cfg_mutex);
+		xw_global_cfg.enabled = true;
+		err = xw_capture_update();
+		if (err)
+			xw_global_cfg.enabled = false;
+		mutex_unlock(&xw_cfg_mutex);
+		if (err)
+			goto genl_exit;
+	}
+	return 0;
+
+genl_exit:
+	xw_genl_exit();
+unregister_pernet:
+	unregister_pernet_subsys(&xw_net_ops);
+free_rings:
+	xw_rings_free();
+free_stats:
+	free_percpu(xw_stats_all);
+	return err;
+}
+
+static void __exit xw_exit(void)
+{
+	mutex_lock(&xw_cfg_mutex);
+	xw_hooks_disable();
+	mutex_unlock(&xw_cfg_mutex);
+	xw_genl_exit();
+	unregister_pernet_subsys(&xw_net_ops);
+	xw_rings_free();
+	free_percpu(xw_stats_all);
+}
+
+module_init(xw_init);
+module_exit(xw_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The xfrmwhy developers");
+MODULE_DESCRIPTION("Explain inbound IPsec packets dropped by the xfrm policy check");
+MODULE_VERSION(XFRMWHY_VERSION);
+MODULE_ALIAS_GENL_FAMILY(XFRMWHY_GENL_NAME);

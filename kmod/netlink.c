@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "xfrmwhy" (Documentation/netlink/specs/
+ * xfrmwhy.yaml): status, configuration, draining events, and the "events"
+ * multicast group fed from process context by a delayed work item.
+ */
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include <net/xfrm.h>
+#include "xfrmwhy.h"
+
+static struct genl_family xw_family;
+
+enum { XW_MCGRP_EVENTS };
+
+static struct netlink_range_validation xw_ring_range = {
+	.min = XFRMWHY_RING_MIN,
+	.max = XFRMWHY_RING_MAX,
+};
+
+static struct netlink_range_validation xw_rate_range = {
+	.max = 1000000,
+};
+
+static const struct nla_policy xw_policy[XFRMWHY_A_MAX + 1] = {
+	[XFRMWHY_A_PAD]		= { .type = NLA_REJECT },
+	[XFRMWHY_A_VERSION]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[XFRMWHY_A_RING_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &xw_ring_range),
+	[XFRMWHY_A_NETNS]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[XFRMWHY_A_FILTER_FAMILY] = NLA_POLICY_MAX(NLA_U8, AF_INET6),
+	[XFRMWHY_A_FILTER_REASONS] = { .type = NLA_U32 },
+	[XFRMWHY_A_RATE_LIMIT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &xw_rate_range),
+	[XFRMWHY_A_HOOK_MODE]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_FEATURES]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_RECORDED]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_LOST]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_FILTERED]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_BUFFERED]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_MISSED]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_CPU_STATS]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_EVENT]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_PEEK]	= { .type = NLA_FLAG },
+	[XFRMWHY_A_NOTIFY_LOST]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_ALL_NETNS]	= { .type = NLA_REJECT },
+};
+
+/* Find a live namespace by inode number; the caller puts it. */
+static struct net *net_by_inum(u32 inum)
+{
+	struct net *net, *found = NULL;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (net->ns.inum == inum) {
+			found = maybe_get_net(net);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * The namespace an operation acts on: the caller's own, or with
+ * XFRMWHY_A_NETNS any namespace for a caller in the initial one, which
+ * without it acts on all of them (*net = NULL).
+ */
+static int xw_scope(struct net *caller, struct nlattr **attrs,
+		    struct netlink_ext_ack *extack, struct net **net)
+{
+	struct nlattr *a = attrs[XFRMWHY_A_NETNS];
+	u32 inum;
+
+	*net = NULL;
+	if (!a) {
+		if (net_eq(caller, &init_net))
+			return 0;
+		*net = get_net(caller);
+		return 0;
+	}
+	inum = nla_get_u32(a);
+	if (!net_eq(caller, &init_net) && inum != caller->ns.inum) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "only the initial network namespace may act on another namespace");
+		return -EPERM;
+	}
+	*net = net_by_inum(inum);
+	if (!*net) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "no network namespace with this inode number");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int put_stats(struct sk_buff *skb, int pad, int a_rec, int a_lost,
+		     int a_filt, const struct xw_stats *s)
+{
+	if (nla_put_u64_64bit(skb, a_rec, s->recorded, pad) ||
+	    nla_put_u64_64bit(skb, a_lost, s->lost, pad) ||
+	    nla_put_u64_64bit(skb, a_filt, s->filtered, pad))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void stats_add(struct xw_stats *sum, const struct xw_stats *s)
+{
+	sum->recorded += READ_ONCE(s->recorded);
+	sum->lost += READ_ONCE(s->lost);
+	sum->filtered += READ_ONCE(s->filtered);
+}
+
+static int xw_status_fill(struct sk_buff *skb, struct net *net)
+{
+	const struct xw_cfg *cfg = net ? &xw_net(net)->cfg : &xw_global_cfg;
+	struct xw_stats __percpu *pcpu = net ? xw_net(net)->stats : xw_stats_all;
+	struct xw_stats total = { };
+	u32 netns = net ? net->ns.inum : 0;
+	u32 buffered = 0;
+	int cpu;
+
+	if (nla_put_string(skb, XFRMWHY_A_VERSION, XFRMWHY_VERSION) ||
+	    nla_put_u8(skb, XFRMWHY_A_ENABLED, cfg->enabled) ||
+	    nla_put_u32(skb, XFRMWHY_A_RING_SIZE, xw_ring_size) ||
+	    nla_put_u8(skb, XFRMWHY_A_FILTER_FAMILY, cfg->family) ||
+	    nla_put_u32(skb, XFRMWHY_A_FILTER_REASONS, cfg->reasons) ||
+	    nla_put_u32(skb, XFRMWHY_A_RATE_LIMIT, xw_rate_limit) ||
+	    nla_put_u8(skb, XFRMWHY_A_HOOK_MODE, xw_hooks_exact() ?
+		       XFRMWHY_HOOK_EXACT : XFRMWHY_HOOK_APPROXIMATE) ||
+	    nla_put_u32(skb, XFRMWHY_A_FEATURES, xw_features()) ||
+	    nla_put_u64_64bit(skb, XFRMWHY_A_MISSED, xw_hooks_missed(),
+			      XFRMWHY_A_PAD) ||
+	    nla_put_u64_64bit(skb, XFRMWHY_A_NOTIFY_LOST,
+			      atomic64_read(&xw_notify_lost), XFRMWHY_A_PAD))
+		return -EMSGSIZE;
+	if (net ? nla_put_u32(skb, XFRMWHY_A_NETNS, netns) :
+		  nla_put_flag(skb, XFRMWHY_A_ALL_NETNS))
+		return -EMSGSIZE;
+
+	for_each_possible_cpu(cpu) {
+		struct xw_stats s = { };
+		struct nlattr *nest;
+		u32 b = xw_ring_buffered(cpu, netns);
+
+		stats_add(&s, per_cpu_ptr(pcpu, cpu));
+		stats_add(&total, &s);
+		buffered += b;
+		nest = nla_nest_start(skb, XFRMWHY_A_CPU_STATS);
+		if (!nest || nla_put_u32(skb, XFRMWHY_CPU_A_CPU, cpu) ||
+		    put_stats(skb, XFRMWHY_CPU_A_PAD, XFRMWHY_CPU_A_RECORDED,
+			      XFRMWHY_CPU_A_LOST, XFRMWHY_CPU_A_FILTERED, &s) ||
+		    nla_put_u32(skb, XFRMWHY_CPU_A_BUFFERED, b))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	if (put_stats(skb, XFRMWHY_A_PAD, XFRMWHY_A_RECORDED, XFRMWHY_A_LOST,
+		      XFRMWHY_A_FILTERED, &total) ||
+	    nla_put_u32(skb, XFRMWHY_A_BUFFERED, buffered))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int xw_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	struct net *net;
+	void *hdr;
+	int err;
+
+	err = xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &xw_family, 0, XFRMWHY_CMD_STATUS_GET);
+	if (!hdr)
+		goto free;
+	mutex_lock(&xw_cfg_mutex);
+	err = xw_status_fill(msg, net);
+	mutex_unlock(&xw_cfg_mutex);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "status does not fit in one message");
+		goto free;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	if (net)
+		put_net(net);
+	return err;
+}
+
+static int xw_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	struct net *caller = genl_info_net(info);
+	struct xw_cfg *cfg, old;
+	struct nlattr *a;
+	struct net *net;
+	bool was;
+	int err;
+
+	err = xw_scope(caller, attrs, extack, &net);
+	if (err)
+		return err;
+	a = attrs[XFRMWHY_A_RING_SIZE] ?: attrs[XFRMWHY_A_RATE_LIMIT];
+	if (a && !net_eq(caller, &init_net)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "ring size and rate limit are global: set them from the initial network namespace");
+		err = -EPERM;
+		goto out;
+	}
+	a = attrs[XFRMWHY_A_FILTER_FAMILY];
+	if (a && nla_get_u8(a) != 0 && nla_get_u8(a) != AF_INET &&
+	    nla_get_u8(a) != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "family filter must be 0, AF_INET or AF_INET6");
+		err = -EINVAL;
+		goto out;
+	}
+	a = attrs[XFRMWHY_A_FILTER_REASONS];
+	if (a && (nla_get_u32(a) & ~((1u << __XFRMWHY_REASON_CNT) - 1))) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "unknown reason bit in the reason mask");
+		err = -EINVAL;
+		goto out;
+	}
+
+	mutex_lock(&xw_cfg_mutex);
+	a = attrs[XFRMWHY_A_RING_SIZE];
+	if (a && nla_get_u32(a) != xw_ring_size) {
+		if (xw_hooks_active()) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "disable capture before resizing the rings");
+			err = -EBUSY;
+			goto unlock;
+		}
+		err = xw_rings_alloc(nla_get_u32(a));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "cannot allocate rings of this size");
+			goto unlock;
+		}
+		xw_ring_size = nla_get_u32(a);
+	}
+	if (attrs[XFRMWHY_A_RATE_LIMIT])
+		WRITE_ONCE(xw_rate_limit, nla_get_u32(attrs[XFRMWHY_A_RATE_LIMIT]));
+
+	cfg = net ? &xw_net(net)->cfg : &xw_global_cfg;
+	old = *cfg;
+	was = cfg->enabled;
+	if (attrs[XFRMWHY_A_FILTER_FAMILY])
+		WRITE_ONCE(cfg->family, nla_get_u8(attrs[XFRMWHY_A_FILTER_FAMILY]));
+	if (attrs[XFRMWHY_A_FILTER_REASONS])
+		WRITE_ONCE(cfg->reasons, nla_get_u32(attrs[XFRMWHY_A_FILTER_REASONS]));
+	if (attrs[XFRMWHY_A_ENABLED])
+		WRITE_ONCE(cfg->enabled, nla_get_u8(attrs[XFRMWHY_A_ENABLED]));
+	if (net && was != cfg->enabled)
+		xw_netns_enabled += cfg->enabled ? 1 : -1;
+	err = xw_capture_update();
+	if (err) {
+		if (net && was != old.enabled)
+			xw_netns_enabled -= cfg->enabled ? 1 : -1;
+		*cfg = old;
+		NL_SET_ERR_MSG(extack, "cannot register the kprobes (is CONFIG_KRETPROBES on?)");
+	}
+unlock:
+	mutex_unlock(&xw_cfg_mutex);
+out:
+	if (net)
+		put_net(net);
+	return err;
+}
+
+static int xw_clear(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net;
+	int err;
+
+	err = xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
+	if (err)
+		return err;
+	xw_ring_discard(net ? net->ns.inum : 0);
+	if (net)
+		put_net(net);
+	return 0;
+}
+
+static int put_addr(struct sk_buff *skb, int attr, const struct xw_addr *a,
+		    u8 family)
+{
+	return nla_put(skb, attr, family == AF_INET6 ? 16 : 4, a->b);
+}
+
+static int put_sel(struct sk_buff *skb, int attr, const struct xw_sel *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest || nla_put_u8(skb, XFRMWHY_SEL_A_FAMILY, s->family) ||
+	    put_addr(skb, XFRMWHY_SEL_A_SRC, &s->src, s->family) ||
+	    put_addr(skb, XFRMWHY_SEL_A_DST, &s->dst, s->family) ||
+	    nla_put_u8(skb, XFRMWHY_SEL_A_SRC_LEN, s->src_len) ||
+	    nla_put_u8(skb, XFRMWHY_SEL_A_DST_LEN, s->dst_len) ||
+	    nla_put_u8(skb, XFRMWHY_SEL_A_PROTO, s->proto) ||
+	    nla_put_u16(skb, XFRMWHY_SEL_A_SPORT, s->sport) ||
+	    nla_put_u16(skb, XFRMWHY_SEL_A_SPORT_MASK, s->sport_mask) ||
+	    nla_put_u16(skb, XFRMWHY_SEL_A_DPORT, s->dport) ||
+	    nla_put_u16(skb, XFRMWHY_SEL_A_DPORT_MASK, s->dport_mask) ||
+	    nla_put_u32(skb, XFRMWHY_SEL_A_IFINDEX, s->ifindex))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_flow(struct sk_buff *skb, const struct xw_event *ev)
+{
+	const struct xw_flow *f = &ev->flow;
+	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_FLOW);
+
+	if (!nest || put_addr(skb, XFRMWHY_FLOW_A_SRC, &f->src, ev->family) ||
+	    put_addr(skb, XFRMWHY_FLOW_A_DST, &f->dst, ev->family) ||
+	    nla_put_u8(skb, XFRMWHY_FLOW_A_PROTO, f->proto) ||
+	    nla_put_u32(skb, XFRMWHY_FLOW_A_MARK, f->mark))
+		return -EMSGSIZE;
+	if (f->ports && (nla_put_u16(skb, XFRMWHY_FLOW_A_SPORT, f->sport) ||
+			 nla_put_u16(skb, XFRMWHY_FLOW_A_DPORT, f->dport)))
+		return -EMSGSIZE;
+	if (f->icmp && (nla_put_u8(skb, XFRMWHY_FLOW_A_ICMP_TYPE, f->icmp_type) ||
+			nla_put_u8(skb, XFRMWHY_FLOW_A_ICMP_CODE, f->icmp_code)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_sa(struct sk_buff *skb, const struct xw_sa *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_SA);
+
+	if (!nest || nla_put_u32(skb, XFRMWHY_SA_A_SPI, s->i.spi) ||
+	    nla_put_u8(skb, XFRMWHY_SA_A_PROTO, s->i.proto) ||
+	    nla_put_u32(skb, XFRMWHY_SA_A_REQID, s->i.reqid) ||
+	    nla_put_u8(skb, XFRMWHY_SA_A_MODE, s->i.mode) ||
+	    nla_put_u8(skb, XFRMWHY_SA_A_FAMILY, s->i.family) ||
+	    put_addr(skb, XFRMWHY_SA_A_SRC, &s->i.src, s->i.family) ||
+	    put_addr(skb, XFRMWHY_SA_A_DST, &s->i.dst, s->i.family) ||
+	    nla_put_u32(skb, XFRMWHY_SA_A_IF_ID, s->i.if_id) ||
+	    put_sel(skb, XFRMWHY_SA_A_SEL, &s->sel) ||
+	    nla_put_u8(skb, XFRMWHY_SA_A_AALGO, s->i.aalgo) ||
+	    (s->i.kern && nla_put_flag(skb, XFRMWHY_SA_A_KERN)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_pol(struct sk_buff *skb, int attr, const struct xw_pol *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest || nla_put_u32(skb, XFRMWHY_POL_A_INDEX, p->index) ||
+	    nla_put_u32(skb, XFRMWHY_POL_A_PRIORITY, p->priority) ||
+	    nla_put_u8(skb, XFRMWHY_POL_A_DIR, p->dir) ||
+	    nla_put_u8(skb, XFRMWHY_POL_A_ACTION, p->action) ||
+	    nla_put_u8(skb, XFRMWHY_POL_A_TYPE, p->type) ||
+	    put_sel(skb, XFRMWHY_POL_A_SEL, &p->sel) ||
+	    nla_put_u32(skb, XFRMWHY_POL_A_MARK, p->mark) ||
+	    nla_put_u32(skb, XFRMWHY_POL_A_MASK, p->mask) ||
+	    nla_put_u32(skb, XFRMWHY_POL_A_IF_ID, p->if_id) ||
+	    (p->socket && nla_put_flag(skb, XFRMWHY_POL_A_SOCKET)) ||
+	    (p->dead && nla_put_flag(skb, XFRMWHY_POL_A_DEAD)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_tmpl(struct sk_buff *skb, const struct xw_tmpl_info *t,
+		    const struct xw_tmpl_result *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_TMPL);
+
+	if (!nest || nla_put_u8(skb, XFRMWHY_TMPL_A_PROTO, t->proto) ||
+	    nla_put_u32(skb, XFRMWHY_TMPL_A_SPI, t->spi) ||
+	    nla_put_u32(skb, XFRMWHY_TMPL_A_REQID, t->reqid) ||
+	    nla_put_u8(skb, XFRMWHY_TMPL_A_MODE, t->mode) ||
+	    nla_put_u8(skb, XFRMWHY_TMPL_A_FAMILY, t->family) ||
+	    put_addr(skb, XFRMWHY_TMPL_A_SRC, &t->src, t->family) ||
+	    put_addr(skb, XFRMWHY_TMPL_A_DST, &t->dst, t->family) ||
+	    nla_put_u8(skb, XFRMWHY_TMPL_A_OPTIONAL, t->optional) ||
+	    nla_put_u32(skb, XFRMWHY_TMPL_A_AALGOS, t->aalgos) ||
+	    nla_put_u8(skb, XFRMWHY_TMPL_A_ALLALGS, t->allalgs) ||
+	    (r->compared >= 0 &&
+	     nla_put_u32(skb, XFRMWHY_TMPL_A_COMPARED, r->compared)) ||
+	    nla_put_u32(skb, XFRMWHY_TMPL_A_MISMATCH, r->mismatch) ||
+	    nla_put_u8(skb, XFRMWHY_TMPL_A_EVALUATED, r->evaluated))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The leftover tunnel SA: a template entry with nothing but the verdict. */
+static int put_extra(struct sk_buff *skb, int idx)
+{
+	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_TMPL);
+
+	if (!nest || nla_put_u32(skb, XFRMWHY_TMPL_A_COMPARED, idx) ||
+	    nla_put_u32(skb, XFRMWHY_TMPL_A_MISMATCH,
+			1u << XFRMWHY_MISMATCH_EXTRA) ||
+	    nla_put_u8(skb, XFRMWHY_TMPL_A_EVALUATED, 1))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_event(struct sk_buff *skb, const struct xw_event *ev)
+{
+	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_A_EVENT);
+	int i;
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, XFRMWHY_EV_A_SEQ, ev->seq, XFRMWHY_EV_A_PAD) ||
+	    nla_put_u64_64bit(skb, XFRMWHY_EV_A_TIME_NS, ev->time_ns,
+			      XFRMWHY_EV_A_PAD) ||
+	    nla_put_u32(skb, XFRMWHY_EV_A_CPU, ev->cpu) ||
+	    nla_put_u32(skb, XFRMWHY_EV_A_NETNS, ev->netns) ||
+	    nla_put_u32(skb, XFRMWHY_EV_A_IFINDEX, ev->ifindex) ||
+	    nla_put_string(skb, XFRMWHY_EV_A_IFNAME, ev->ifname) ||
+	    nla_put_u8(skb, XFRMWHY_EV_A_DIR, ev->dir) ||
+	    nla_put_u8(skb, XFRMWHY_EV_A_FAMILY, ev->family) ||
+	    nla_put_u8(skb, XFRMWHY_EV_A_REASON, ev->reason) ||
+	    nla_put_u8(skb, XFRMWHY_EV_A_EXACT, ev->exact) ||
+	    nla_put_u32(skb, XFRMWHY_EV_A_LOOKUP_IF_ID, ev->lookup_if_id) ||
+	    put_flow(skb, ev))
+		return -EMSGSIZE;
+	for (i = 0; i < ev->nsa; i++)
+		if (put_sa(skb, &ev->sa[i]))
+			return -EMSGSIZE;
+	if (ev->npols > 0 && put_pol(skb, XFRMWHY_EV_A_POLICY, &ev->pol[0]))
+		return -EMSGSIZE;
+	if (ev->npols > 1 && put_pol(skb, XFRMWHY_EV_A_MAIN_POLICY, &ev->pol[1]))
+		return -EMSGSIZE;
+	for (i = 0; i < ev->ntmpl; i++)
+		if (put_tmpl(skb, &ev->tmpl[i], &ev->res[i]))
+			return -EMSGSIZE;
+	if (ev->extra >= 0 && put_extra(skb, ev->extra))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* State of one EVENTS_GET dump, across its callbacks. */
+struct xw_dump {
+	struct xw_ring_scan scan;
+	int cpu;
+	bool peek;
+	struct xw_event ev;
+};
+
+static int xw_events_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = xw_dump_attrs(cb);
+	struct xw_dump *st;
+	struct net *net;
+	int err;
+
+	err = xw_scope(sock_net(cb->skb->sk), attrs, cb->extack, &net);
+	if (err)
+		return err;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st) {
+		if (net)
+			put_net(net);
+		return -ENOMEM;
+	}
+	st->scan.netns = net ? net->ns.inum : 0;
+	st->peek = nla_get_flag(attrs[XFRMWHY_A_PEEK]);
+	st->cpu = cpumask_first(cpu_possible_mask);
+	if (net)
+		put_net(net);
+	cb->args[0] = (long)st;
+	return 0;
+}
+
+static int xw_events_done(struct netlink_callback *cb)
+{
+	kfree((void *)cb->args[0]);
+	return 0;
+}
+
+static int xw_events_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct xw_dump *st = (struct xw_dump *)cb->args[0];
+	u64 pos;
+
+	for (; st->cpu < nr_cpu_ids;
+	     st->cpu = cpumask_next(st->cpu, cpu_possible_mask), st->scan.pos = 0) {
+		while (xw_ring_next(st->cpu, &st->scan, &st->ev, &pos)) {
+			void *hdr;
+
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &xw_family,
+					  NLM_F_MULTI, XFRMWHY_CMD_EVENTS_GET);
+			if (!hdr || put_event(skb, &st->ev)) {
+				if (hdr)
+					genlmsg_cancel(skb, hdr);
+				/* Not consumed: the next callback starts here. */
+				st->scan.pos = pos;
+				return skb->len ?: -EMSGSIZE;
+			}
+			genlmsg_end(skb, hdr);
+			if (!st->peek)
+				xw_ring_consume(st->cpu, pos, st->ev.seq);
+		}
+	}
+	return skb->len;
+}
+
+/*
+ * Notifications.  The packet path only kicks the work; the work copies
+ * events out of the rings and multicasts them, with GFP_KERNEL, to the
+ * listeners of the event's namespace and of the initial one.  An event a
+ * listener received is consumed; one nobody listened to stays for drain.
+ */
+static void xw_notify_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xw_notify_work, xw_notify_fn);
+atomic64_t xw_notify_lost = ATOMIC64_INIT(0);
+
+/**
+ * xw_has_listeners() - is anyone subscribed to events of this namespace?
+ * @net: the event's namespace
+ *
+ * Return: true if a listener in @net or in the initial namespace exists.
+ */
+bool xw_has_listeners(struct net *net)
+{
+	return genl_has_listeners(&xw_family, net, XW_MCGRP_EVENTS) ||
+	       genl_has_listeners(&xw_family, &init_net, XW_MCGRP_EVENTS);
+}
+
+/**
+ * xw_notify_kick() - have the notifier run soon; callable from any context
+ */
+void xw_notify_kick(void)
+{
+	/* Batch: one run every few milliseconds at most. */
+	if (!delayed_work_pending(&xw_notify_work))
+		schedule_delayed_work(&xw_notify_work, msecs_to_jiffies(5));
+}
+
+/* Multicast @msg in @net; true if some listener got it. */
+static bool notify_one(struct sk_buff *msg, struct net *net)
+{
+	int err;
+
+	if (!genl_has_listeners(&xw_family, net, XW_MCGRP_EVENTS)) {
+		nlmsg_free(msg);
+		return false;
+	}
+	err = genlmsg_multicast_netns(&xw_family, net, msg, 0, XW_MCGRP_EVENTS,
+				      GFP_KERNEL);
+	if (err == -ESRCH)
+		return false;
+	if (err)
+		atomic64_inc(&xw_notify_lost);
+	return true;
+}
+
+static bool notify_event(const struct xw_event *ev)
+{
+	struct sk_buff *msg, *copy = NULL;
+	bool sent = false;
+	struct net *net;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto lost;
+	hdr = genlmsg_put(msg, 0, 0, &xw_family, 0, XFRMWHY_CMD_EVENT);
+	if (!hdr || put_event(msg, ev)) {
+		nlmsg_free(msg);
+		goto lost;
+	}
+	genlmsg_end(msg, hdr);
+
+	net = net_by_inum(ev->netns);
+	if (net && !net_eq(net, &init_net)) {
+		copy = skb_clone(msg, GFP_KERNEL);
+		if (copy)
+			sent |= notify_one(copy, net);
+		else
+			atomic64_inc(&xw_notify_lost);
+	}
+	if (net)
+		put_net(net);
+	sent |= notify_one(msg, &init_net);
+	return sent;
+lost:
+	atomic64_inc(&xw_notify_lost);
+	return false;
+}
+
+static void xw_notify_fn(struct work_struct *work)
+{
+	struct xw_event *ev;
+	int cpu, budget = 1024;
+	u64 pos;
+
+	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
+	if (!ev) {
+		schedule_delayed_work(&xw_notify_work, HZ / 10);
+		return;
+	}
+	for_each_possible_cpu(cpu) {
+		while (budget > 0 && xw_ring_next_notify(cpu, ev, &pos)) {
+			budget--;
+			if (notify_event(ev))
+				xw_ring_consume(cpu, pos, ev->seq);
+		}
+	}
+	kfree(ev);
+	if (!budget)
+		schedule_delayed_work(&xw_notify_work, 1);
+}
+
+static const struct genl_ops xw_ops[] = {
+	{
+		.cmd	= XFRMWHY_CMD_STATUS_GET,
+		.doit	= xw_status_get,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= XFRMWHY_CMD_CONFIG_SET,
+		.doit	= xw_config_set,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= XFRMWHY_CMD_EVENTS_GET,
+		.start	= xw_events_start,
+		.dumpit	= xw_events_dump,
+		.done	= xw_events_done,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= XFRMWHY_CMD_CLEAR,
+		.doit	= xw_clear,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group xw_mcgrps[] = {
+	[XW_MCGRP_EVENTS] = {
+		.name = XFRMWHY_MCGRP_EVENTS,
+#ifdef XFRMWHY_HAVE_MCGRP_FLAGS
+		.flags = GENL_UNS_ADMIN_PERM,
+#endif
+	},
+};
+
+static struct genl_family xw_family __ro_after_init = {
+	.name		= XFRMWHY_GENL_NAME,
+	.version	= XFRMWHY_GENL_VERSION,
+	.maxattr	= XFRMWHY_A_MAX,
+	.policy		= xw_policy,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.ops		= xw_ops,
+	.n_ops		= ARRAY_SIZE(xw_ops),
+	.mcgrps		= xw_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(xw_mcgrps),
+};
+
+/**
+ * xw_genl_init() - register the family
+ *
+ * Return: 0 or a negative error.
+ */
+int xw_genl_init(void)
+{
+	return genl_register_family(&xw_family);
+}
+
+/**
+ * xw_genl_exit() - stop notifying and unregister the family
+ *
+ * The probes must already be gone, so nothing can kick the work again.
+ * genl_unregister_family() waits for dumps in flight.
+ */
+void xw_genl_exit(void)
+{
+	cancel_delayed_work_sync(&xw_notify_work);
+	genl_unregister_family(&xw_family);
+}
