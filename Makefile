@@ -58,12 +58,17 @@ vm-module: deps
 cli: deps
 	@$(MAKE) --no-print-directory -C user O=$(BUILD)
 
+# Host unit tests: the template rules (the module's own source) and the CLI.
 unit: deps
+	@mkdir -p $(BUILD)/unit
+	@$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $(BUILD)/unit/tmpl_diff_test \
+		kmod/tests/tmpl_diff_test.c kmod/tmpl_diff.c
+	@$(BUILD)/unit/tmpl_diff_test
 	@$(MAKE) --no-print-directory -C user O=$(BUILD) test
 
-selftests:
+selftests: deps
 	@rm -rf $(BUILD)/selftests && mkdir -p $(BUILD)/selftests
-	@cp -rp selftests/. $(BUILD)/selftests/
+	@$(MAKE) --no-print-directory -C selftests O=$(BUILD)/selftests
 
 check: deps
 	@$(SCRIPTS)/check $(KERNEL)
