@@ -44,7 +44,7 @@ static const struct nla_policy xw_policy[XFRMWHY_A_MAX + 1] = {
 	[XFRMWHY_A_EVENT]	= { .type = NLA_REJECT },
 	[XFRMWHY_A_PEEK]	= { .type = NLA_FLAG },
 	[XFRMWHY_A_NOTIFY_LOST]	= { .type = NLA_REJECT },
-	[XFRMWHY_A_ALL_NETNS]	= { .type = NLA_REJECT },
+	[XFRMWHY_A_ALL_NETNS]	= { .type = NLA_FLAG },
 };
 
 /* Find a live namespace by inode number; the caller puts it. */
@@ -66,7 +66,7 @@ static struct net *net_by_inum(u32 inum)
 /*
  * The namespace an operation acts on: the caller's own, or with
  * XFRMWHY_A_NETNS any namespace for a caller in the initial one, which
- * without it acts on all of them (*net = NULL).
+ * without it (or with XFRMWHY_A_ALL_NETNS) acts on all of them (*net = NULL).
  */
 static int xw_scope(struct net *caller, struct nlattr **attrs,
 		    struct netlink_ext_ack *extack, struct net **net)
@@ -75,6 +75,18 @@ static int xw_scope(struct net *caller, struct nlattr **attrs,
 	u32 inum;
 
 	*net = NULL;
+	if (attrs[XFRMWHY_A_ALL_NETNS]) {
+		if (a) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "a namespace and all namespaces at once");
+			return -EINVAL;
+		}
+		if (!net_eq(caller, &init_net)) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[XFRMWHY_A_ALL_NETNS],
+					    "only the initial network namespace may act on all namespaces");
+			return -EPERM;
+		}
+		return 0;
+	}
 	if (!a) {
 		if (net_eq(caller, &init_net))
 			return 0;

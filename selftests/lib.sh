@@ -108,7 +108,7 @@ sa() {
 
 # pol_index NS DIR SRC DST: the index of a policy, as the kernel numbers it.
 pol_index() {
-	$IP -n "$1" xfrm policy get dir "$2" src "$3" dst "$4" |
+	$IP -n "$1" -s xfrm policy list dir "$2" src "$3" dst "$4" |
 		sed -n 's/.*index \([0-9]*\).*/\1/p' | head -1
 }
 

@@ -154,7 +154,7 @@ enum xfrmwhy_attr {
 	XFRMWHY_A_EVENT,		/* nest: xfrmwhy_ev_attr */
 	XFRMWHY_A_PEEK,			/* flag: dump without consuming */
 	XFRMWHY_A_NOTIFY_LOST,		/* u64: notifications not delivered */
-	XFRMWHY_A_ALL_NETNS,		/* flag: status/config cover all */
+	XFRMWHY_A_ALL_NETNS,		/* flag: act on every netns (init only) */
 
 	__XFRMWHY_A_MAX,
 	XFRMWHY_A_MAX = __XFRMWHY_A_MAX - 1
