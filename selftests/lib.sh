@@ -85,8 +85,8 @@ ns_inum() { stat -L -c %i "/run/netns/$1"; }
 # veth_pair NS1 IF1 ADDR1 NS2 IF2 ADDR2
 veth_pair() {
 	$IP link add "$2" netns "$1" type veth peer name "$5" netns "$4" || return 1
-	$IP -n "$1" addr add "$3" dev "$2" nodad
-	$IP -n "$4" addr add "$6" dev "$5" nodad
+	$IP -n "$1" addr add "$3" dev "$2"
+	$IP -n "$4" addr add "$6" dev "$5"
 	$IP -n "$1" link set "$2" up
 	$IP -n "$4" link set "$5" up
 }

@@ -82,3 +82,64 @@ seed_fix() {
 	$IP -n gwb xfrm policy add src 0.0.0.0/0 dst 10.0.0.0/24 dir out \
 		tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid "$r1" mode tunnel
 }
+
+# The two-host topology of the field-by-field tests: b sends, a checks.
+#
+#   a: lan0 10.1.0.1/24          b: lan0 10.2.0.1/24
+#   +-----------+ 192.0.2.0/24 +-----------+
+#   |       wan0|.1 -------- .2|wan0       |
+#   +-----------+              +-----------+
+#   (fd00:1::1/64, 2001:db8::1/64)  (fd00:2::1/64, 2001:db8::2/64)
+pair_setup() {
+	ns_add a b || return 1
+	veth_pair a wan0 192.0.2.1/24 b wan0 192.0.2.2/24
+	$IP -n a addr add 2001:db8::1/64 dev wan0 nodad
+	$IP -n b addr add 2001:db8::2/64 dev wan0 nodad
+	seed_dummy a lan0 10.1.0.1/24
+	seed_dummy b lan0 10.2.0.1/24
+	$IP -n a addr add fd00:1::1/64 dev lan0 nodad
+	$IP -n b addr add fd00:2::1/64 dev lan0 nodad
+	$IP -n a route add 10.2.0.0/24 via 192.0.2.2 src 10.1.0.1
+	$IP -n b route add 10.1.0.0/24 via 192.0.2.1 src 10.2.0.1
+	$IP -n a route add fd00:2::/64 via 2001:db8::2 src fd00:1::1
+	$IP -n b route add fd00:1::/64 via 2001:db8::1 src fd00:2::1
+}
+
+# pair_sa SPI REQID MODE [ARGS...]: the b -> a ESP SA, on both hosts.
+pair_sa() {
+	local spi=$1 reqid=$2 mode=$3
+	shift 3
+	sa a 192.0.2.2 192.0.2.1 "$spi" "$reqid" "$mode" "$@" &&
+		sa b 192.0.2.2 192.0.2.1 "$spi" "$reqid" "$mode" "$@"
+}
+
+# pair_out TMPL...: b's outbound policy for 10.2.0.0/24 -> 10.1.0.0/24.
+pair_out() {
+	$IP -n b xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out "$@"
+}
+
+# pair_in TMPL...: a's inbound policy for the same flow.
+pair_in() {
+	$IP -n a xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir in "$@"
+}
+
+# pair_send N [DPORT]: N UDP datagrams 10.2.0.1 -> 10.1.0.1 from b.
+pair_send() {
+	in_ns b "$XW_SEND" -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p "${2:-9000}" -n "$1" >/dev/null
+}
+
+# expect_drops NS COUNTER N CMD...: run CMD, then check that COUNTER rose
+# by exactly N in NS and that N events were recorded; the events are left
+# in $EVENTS and the first in $EV.
+expect_drops() {
+	local ns=$1 counter=$2 n=$3 before after
+	shift 3
+	"$XFRMWHY" clear >/dev/null
+	before=$(xfrm_stat "$ns" "$counter")
+	"$@"
+	after=$(xfrm_stat "$ns" "$counter")
+	EVENTS=$(xw_events "$ns")
+	EV=$(head -1 <<<"$EVENTS")
+	assert_eq "$counter rise" "$((after - before))" "$n"
+	assert_eq "events recorded" "$(grep -c . <<<"$EVENTS")" "$n"
+}

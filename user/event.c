@@ -36,7 +36,7 @@ static struct nla_policy ev_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_POLICY]		= { .type = NLA_NESTED },
 	[XFRMWHY_EV_A_TMPL]		= { .type = NLA_NESTED },
 	[XFRMWHY_EV_A_LOOKUP_IF_ID]	= { .type = NLA_U32 },
-	[XFRMWHY_EV_A_SUB_POLICY]	= { .type = NLA_NESTED },
+	[XFRMWHY_EV_A_MAIN_POLICY]	= { .type = NLA_NESTED },
 };
 
 static struct nla_policy flow_policy[XFRMWHY_FLOW_A_MAX + 1] = {
@@ -345,8 +345,8 @@ int xw_event_decode(struct nlattr *nest, struct xw_event *ev)
 	ev->lookup_if_id = get_u32(tb[XFRMWHY_EV_A_LOOKUP_IF_ID]);
 	if ((err = decode_flow(tb[XFRMWHY_EV_A_FLOW], &ev->flow)) < 0 ||
 	    (err = decode_policy(tb[XFRMWHY_EV_A_POLICY], &ev->policy)) < 0 ||
-	    (err = decode_policy(tb[XFRMWHY_EV_A_SUB_POLICY],
-				 &ev->sub_policy)) < 0)
+	    (err = decode_policy(tb[XFRMWHY_EV_A_MAIN_POLICY],
+				 &ev->main_policy)) < 0)
 		return err;
 	return decode_multi(nest, ev);
 }

@@ -102,7 +102,8 @@ struct xw_event {
 	struct xw_tmpl tmpl[XW_MAX_TMPL];
 	bool has_lookup_if_id;
 	uint32_t lookup_if_id;
-	struct xw_policy sub_policy;
+	/* After a sub-policy, the main policy the kernel also checked. */
+	struct xw_policy main_policy;
 	int dropped_entries;	/* SA/template nests beyond our arrays */
 };
 

@@ -476,10 +476,11 @@ static enum xw_hint explain_block(struct sb *s, const struct xw_event *ev)
 {
 	const struct xw_policy *p = &ev->policy;
 
-	/* With sub policies, the blocking one may be the sub policy. */
-	if (ev->sub_policy.present && ev->sub_policy.action == XFRM_POLICY_BLOCK &&
+	/* After an allowing sub-policy, the main policy may be the blocker. */
+	if (ev->main_policy.present &&
+	    ev->main_policy.action == XFRM_POLICY_BLOCK &&
 	    !(p->present && p->action == XFRM_POLICY_BLOCK))
-		p = &ev->sub_policy;
+		p = &ev->main_policy;
 	if (p->present) {
 		put_policy(s, ev, p);
 		put(s, " has action block.");

@@ -259,14 +259,11 @@ static struct nl_msg *new_req(struct xw_nl *nl, uint8_t cmd, int flags)
 	return msg;
 }
 
-static int put_scope(struct nl_msg *msg, const struct xw_scope *sc,
-		     bool allow_all)
+/* XFRMWHY_A_ALL_NETNS is reply-only: "all" is said by leaving NETNS out. */
+static int put_scope(struct nl_msg *msg, const struct xw_scope *sc)
 {
 	if (sc && sc->has_netns &&
 	    nla_put_u32(msg, XFRMWHY_A_NETNS, sc->netns) < 0)
-		return -EMSGSIZE;
-	if (sc && allow_all && sc->all_netns && !sc->has_netns &&
-	    nla_put_flag(msg, XFRMWHY_A_ALL_NETNS) < 0)
 		return -EMSGSIZE;
 	return 0;
 }
@@ -357,7 +354,7 @@ int xw_nl_status(struct xw_nl *nl, const struct xw_scope *sc,
 	memset(st, 0, sizeof(*st));
 	if (!msg)
 		return -ENOMEM;
-	err = put_scope(msg, sc, true);
+	err = put_scope(msg, sc);
 	if (!err)
 		err = transact(nl, msg, status_cb, st);
 	nlmsg_free(msg);
@@ -391,7 +388,7 @@ int xw_nl_config(struct xw_nl *nl, const struct xw_scope *sc,
 	     nla_put_u32(msg, XFRMWHY_A_RATE_LIMIT, c->rate_limit) < 0))
 		err = -EMSGSIZE;
 	if (!err)
-		err = put_scope(msg, sc, true);
+		err = put_scope(msg, sc);
 	if (!err)
 		err = transact(nl, msg, NULL, NULL);
 	nlmsg_free(msg);
@@ -454,7 +451,7 @@ int xw_nl_events(struct xw_nl *nl, const struct xw_scope *sc, bool peek,
 	if (peek && nla_put_flag(msg, XFRMWHY_A_PEEK) < 0)
 		err = -EMSGSIZE;
 	if (!err)
-		err = put_scope(msg, sc, false);
+		err = put_scope(msg, sc);
 	if (!err)
 		err = transact(nl, msg, event_cb, &c);
 	nlmsg_free(msg);
@@ -468,7 +465,7 @@ int xw_nl_clear(struct xw_nl *nl, const struct xw_scope *sc)
 
 	if (!msg)
 		return -ENOMEM;
-	err = put_scope(msg, sc, false);
+	err = put_scope(msg, sc);
 	if (!err)
 		err = transact(nl, msg, NULL, NULL);
 	nlmsg_free(msg);

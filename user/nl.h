@@ -25,11 +25,14 @@ struct xw_nl {
 	char libnl_err[128];	/* what libnl said when the kernel said nothing */
 };
 
-/* Which namespaces an operation covers. */
+/*
+ * Which namespaces an operation covers: one netns by inode, or (no netns)
+ * the kernel's default: all of them from the initial netns, else the
+ * caller's own.
+ */
 struct xw_scope {
 	bool has_netns;
 	uint32_t netns;		/* netns inode */
-	bool all_netns;		/* XFRMWHY_A_ALL_NETNS (status/config) */
 };
 
 struct xw_cpu_stats {

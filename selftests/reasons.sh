@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rejections other than a template mismatch, each with its own counter
+# (topology: pair_setup in topo.sh).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/topo.sh"
+
+trap 'ns_cleanup; xw_unload' EXIT
+ktap_plan 4
+xw_load || { echo "Bail out! cannot load xfrmwhy"; exit 1; }
+"$XFRMWHY" enable >/dev/null || { echo "Bail out! xfrmwhy enable failed"; exit 1; }
+
+T="src 192.0.2.2 dst 192.0.2.1"
+
+fresh() {
+	ns_cleanup
+	pair_setup
+	pair_sa 0x2000 2 tunnel "$@"
+	pair_out tmpl $T proto esp reqid 2 mode tunnel
+}
+
+# A tunnel SA decrypted the packet, but a has no inbound policy at all.
+t_no_policy() {
+	fresh
+	$IP -n a xfrm policy add src 10.9.0.0/24 dst 10.1.0.0/24 dir in \
+		tmpl $T proto esp reqid 2 mode tunnel
+	expect_drops a XfrmInNoPols 3 pair_send 3
+	assert_json reason "$EV" .reason '"no_policy"'
+	assert_json counter "$EV" .counter '"XfrmInNoPols"'
+	assert_json policy "$EV" .policy null
+	assert_json secpath "$EV" '.secpath|map(.spi)' '[8192]'
+}
+
+t_block() {
+	fresh
+	pair_in action block
+	expect_drops a XfrmInPolBlock 3 pair_send 3
+	assert_json reason "$EV" .reason '"policy_block"'
+	assert_json policy "$EV" '.policy|[.action,.dir,.src,.dst]' '["block","in","10.2.0.0/24","10.1.0.0/24"]'
+	assert_json index "$EV" .policy.index "$(pol_index a in 10.2.0.0/24 10.1.0.0/24)"
+}
+
+# a's copy of the SA only covers 10.9.0.0/24: the decrypted flow from
+# 10.2.0.1 falls outside the SA's selector.
+t_state_mismatch() {
+	ns_cleanup
+	pair_setup
+	sa a 192.0.2.2 192.0.2.1 0x2000 2 tunnel sel src 10.9.0.0/24 dst 10.1.0.0/24
+	sa b 192.0.2.2 192.0.2.1 0x2000 2 tunnel
+	pair_out tmpl $T proto esp reqid 2 mode tunnel
+	pair_in tmpl $T proto esp reqid 2 mode tunnel
+	expect_drops a XfrmInStateMismatch 3 pair_send 3
+	assert_json reason "$EV" .reason '"state_mismatch"'
+	assert_json flow "$EV" '.flow|[.src,.dst]' '["10.2.0.1","10.1.0.1"]'
+	assert_json policy "$EV" .policy null
+}
+
+# Default-block for inbound and no policy: even plain traffic is refused.
+t_default_block() {
+	ns_cleanup
+	pair_setup
+	$IP -n a xfrm policy setdefault in block
+	expect_drops a XfrmInNoPols 3 pair_send 3
+	assert_json reason "$EV" .reason '"no_policy"'
+	assert_json secpath "$EV" .secpath '[]'
+	assert_json policy "$EV" .policy null
+}
+
+run_case no_policy_tunnel_sa t_no_policy
+run_case policy_action_block t_block
+run_case sa_selector_mismatch t_state_mismatch
+run_case default_block_policy t_default_block
+ktap_finish

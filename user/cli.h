@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command line parsing, kept out of main.c so that every bad argument can
+ * be tested without a kernel module.
+ */
+#ifndef XFRMWHY_CLI_H
+#define XFRMWHY_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nl.h"
+
+/* Exit codes (the contract in DESIGN.md). */
+enum {
+	XW_EXIT_OK = 0,
+	XW_EXIT_USAGE = 1,	/* also: other errors */
+	XW_EXIT_NOT_LOADED = 2,
+	XW_EXIT_PERM = 3,
+};
+
+enum xw_cmd {
+	XW_CMD_STATUS,
+	XW_CMD_ENABLE,
+	XW_CMD_DISABLE,
+	XW_CMD_DRAIN,
+	XW_CMD_WATCH,
+	XW_CMD_SUMMARY,
+	XW_CMD_CLEAR,
+};
+
+struct xw_opts {
+	enum xw_cmd cmd;
+	bool json;
+	bool has_netns;
+	uint32_t netns;		/* inode of --netns */
+	bool peek;		/* drain/summary --peek */
+	bool no_sad;		/* --no-sad: skip the SAD correlation */
+	struct xw_config cfg;	/* enable/disable */
+};
+
+/* Parse argv.  Returns -1 to go on, else the exit code (help: 0). */
+int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
+		  FILE *err);
+
+/* Helpers, exported for the tests. */
+int xw_parse_reasons(const char *list, uint32_t *mask);
+int xw_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* NAME -> /run/netns/NAME, PID -> /proc/PID/ns/net, /path as is. */
+int xw_resolve_netns(const char *arg, uint32_t *ino, char *path, size_t len);
+
+#endif

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfrmwhy: tell an IPsec operator why the kernel dropped inbound packets
+ * at the xfrm policy check.  main() parses, opens the family, and runs one
+ * command; everything else lives in files named for their concern.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "event.h"
+#include "explain.h"
+#include "nl.h"
+#include "output.h"
+#include "sad.h"
+#include "summary.h"
+
+/* The init netns has this fixed inode since Linux 6.x (PROC_NET_INIT_INO). */
+#define NET_INIT_INO 0xEFFFFFF9u
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static uint32_t self_netns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) < 0 ? 0 : (uint32_t)st.st_ino;
+}
+
+/* Whether we run in the initial netns, where commands cover every netns. */
+static bool in_init_netns(void)
+{
+	struct stat init;
+	uint32_t self = self_netns();
+
+	if (self == NET_INIT_INO)
+		return true;
+	/* Older kernels: compare with PID 1's, when we may look at it. */
+	return stat("/proc/1/ns/net", &init) == 0 && self &&
+	       (uint32_t)init.st_ino == self;
+}
+
+/* Report a failed operation and pick the exit code; says what to do. */
+static int report(const char *what, int err, const struct xw_nl *nl)
+{
+	if (nl && nl->extack[0])
+		fprintf(stderr, "xfrmwhy: the kernel said: %s\n", nl->extack);
+	if ((err == -EPERM || err == -EACCES) && nl && nl->extack[0]) {
+		/* The module said why (e.g. a global setting from a container). */
+		fprintf(stderr, "xfrmwhy: %s: permission denied for the reason above\n",
+			what);
+		return XW_EXIT_PERM;
+	}
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "xfrmwhy: %s: permission denied: xfrmwhy needs CAP_NET_ADMIN in this network namespace; run it as root (e.g. sudo xfrmwhy ...)\n",
+			what);
+		return XW_EXIT_PERM;
+	}
+	if (err == -EBUSY) {
+		fprintf(stderr, "xfrmwhy: %s: busy: the rings cannot be resized while capturing; run 'xfrmwhy disable' first, then 'xfrmwhy enable --ring-size N'\n",
+			what);
+		return XW_EXIT_USAGE;
+	}
+	if (err == -EOPNOTSUPP || err == -ENOENT) {
+		fprintf(stderr, "xfrmwhy: %s: the loaded xfrmwhy module does not support this (%s); install the module and the CLI from the same version\n",
+			what, strerror(-err));
+		return XW_EXIT_USAGE;
+	}
+	if (err == -EINVAL || err == -ERANGE) {
+		fprintf(stderr, "xfrmwhy: %s: the module rejected the request (%s)%s\n",
+			what, strerror(-err), nl && nl->extack[0] ?
+			"; fix what the kernel named above" :
+			"; check the options with 'xfrmwhy --help'");
+		return XW_EXIT_USAGE;
+	}
+	fprintf(stderr, "xfrmwhy: %s failed: %s%s%s; check 'dmesg' for xfrmwhy messages and retry\n",
+		what, strerror(-err), nl && nl->libnl_err[0] ? " / " : "",
+		nl && nl->libnl_err[0] ? nl->libnl_err : "");
+	return XW_EXIT_USAGE;
+}
+
+/* A warning the kernel attached to a successful ACK. */
+static void report_warning(const struct xw_nl *nl)
+{
+	if (nl->extack[0])
+		fprintf(stderr, "xfrmwhy: the kernel said: %s\n", nl->extack);
+}
+
+static void not_loaded(bool json)
+{
+	if (json)
+		xw_json_print(stdout, xw_json_not_loaded());
+	fprintf(stderr, "xfrmwhy module not loaded: load it with 'modprobe xfrmwhy' (or insmod xfrmwhy.ko)\n");
+}
+
+static struct xw_scope make_scope(const struct xw_opts *o)
+{
+	/* Without --netns the kernel covers all netns from the init one. */
+	struct xw_scope sc = { .has_netns = o->has_netns, .netns = o->netns };
+
+	return sc;
+}
+
+/* Shared state of the event-printing commands. */
+struct run {
+	const struct xw_opts *o;
+	uint32_t self_ns;
+	struct xw_sad sad;
+	bool sad_tried;
+	bool refresh_sad;	/* watch: the SAD changes while we run */
+	unsigned long count;
+	struct xw_summary sum;
+	int err;
+};
+
+/* The SAD only answers for our own netns, and only root may read it. */
+static void correlate(struct run *r, const struct xw_event *ev,
+		      struct xw_sad_match *m)
+{
+	struct xw_sad probe = { .ok = true };
+
+	memset(m, 0, sizeof(*m));
+	if (r->o->no_sad || !ev->netns || ev->netns != r->self_ns)
+		return;
+	/* Load the SAD only for events that can use it. */
+	xw_sad_correlate(&probe, ev, m);
+	if (!m->looked_up)
+		return;
+	if (!r->sad_tried ||
+	    (r->refresh_sad && time(NULL) - r->sad.taken >= 1)) {
+		xw_sad_load(&r->sad);	/* failure: sad.ok stays false */
+		r->sad_tried = true;
+	}
+	xw_sad_correlate(&r->sad, ev, m);
+}
+
+static void explain(struct run *r, const struct xw_event *ev, char *buf,
+		    size_t len)
+{
+	struct xw_sad_match m;
+
+	correlate(r, ev, &m);
+	xw_explain(ev, &m, buf, len);
+}
+
+static int print_event(const struct xw_event *ev, void *arg)
+{
+	struct run *r = arg;
+	char text[XW_EXPLAIN_MAX];
+
+	explain(r, ev, text, sizeof(text));
+	if (r->o->json)
+		xw_json_print(stdout, xw_json_event(ev, text));
+	else
+		xw_text_event(stdout, ev, text);
+	fflush(stdout);
+	r->count++;
+	return 0;
+}
+
+static int group_event(const struct xw_event *ev, void *arg)
+{
+	struct run *r = arg;
+	char text[XW_EXPLAIN_MAX];
+
+	explain(r, ev, text, sizeof(text));
+	if (xw_summary_add(&r->sum, ev, text) < 0) {
+		r->err = -ENOMEM;
+		return 1;
+	}
+	r->count++;
+	return 0;
+}
+
+static int cmd_status(struct xw_nl *nl, const struct xw_opts *o)
+{
+	struct xw_scope sc = make_scope(o);
+	struct xw_status st;
+	int err = xw_nl_status(nl, &sc, &st);
+
+	if (err < 0) {
+		xw_status_free(&st);
+		return report("status", err, nl);
+	}
+	if (o->json)
+		xw_json_print(stdout, xw_json_status(&st));
+	else
+		xw_text_status(stdout, &st);
+	xw_status_free(&st);
+	return XW_EXIT_OK;
+}
+
+static int cmd_config(struct xw_nl *nl, const struct xw_opts *o)
+{
+	struct xw_scope sc = make_scope(o);
+	const char *what = o->cfg.enabled ? "enable" : "disable";
+	int err = xw_nl_config(nl, &sc, &o->cfg);
+
+	if (err < 0)
+		return report(what, err, nl);
+	report_warning(nl);
+	if (!o->json)
+		printf("capture %s%s\n", o->cfg.enabled ? "enabled" : "disabled",
+		       o->has_netns ? " for the given network namespace" :
+		       in_init_netns() ? " for all network namespaces" :
+		       " for this network namespace");
+	return XW_EXIT_OK;
+}
+
+static int cmd_clear(struct xw_nl *nl, const struct xw_opts *o)
+{
+	struct xw_scope sc = make_scope(o);
+	int err = xw_nl_clear(nl, &sc);
+
+	if (err < 0)
+		return report("clear", err, nl);
+	report_warning(nl);
+	return XW_EXIT_OK;
+}
+
+static int cmd_drain(struct xw_nl *nl, const struct xw_opts *o)
+{
+	struct xw_scope sc = make_scope(o);
+	struct run r = { .o = o, .self_ns = self_netns() };
+	int err = xw_nl_events(nl, &sc, o->peek, print_event, &r);
+
+	xw_sad_free(&r.sad);
+	if (err < 0)
+		return report(o->peek ? "drain --peek" : "drain", err, nl);
+	if (!o->json && !r.count)
+		fprintf(stderr, "no events buffered%s\n",
+			o->has_netns ? " for this netns" : "");
+	return XW_EXIT_OK;
+}
+
+static int cmd_summary(struct xw_nl *nl, const struct xw_opts *o)
+{
+	struct xw_scope sc = make_scope(o);
+	struct run r = { .o = o, .self_ns = self_netns() };
+	int err = xw_nl_events(nl, &sc, o->peek, group_event, &r);
+	size_t i;
+
+	xw_sad_free(&r.sad);
+	if (!err)
+		err = r.err;
+	if (err < 0) {
+		xw_summary_free(&r.sum);
+		return report("summary", err, nl);
+	}
+	xw_summary_sort(&r.sum);
+	if (o->json)
+		for (i = 0; i < r.sum.n; i++)
+			xw_json_print(stdout, xw_json_group(&r.sum.g[i]));
+	else
+		xw_text_summary(stdout, &r.sum);
+	xw_summary_free(&r.sum);
+	return XW_EXIT_OK;
+}
+
+static int cmd_watch(struct xw_nl *nl, const struct xw_opts *o)
+{
+	struct xw_scope sc = make_scope(o);
+	struct run r = { .o = o, .self_ns = self_netns(), .refresh_sad = true };
+	struct sigaction sa;
+	unsigned long overruns = 0;
+	int err;
+
+	/* No SA_RESTART: the signal must interrupt poll(). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	err = xw_nl_watch(nl, &sc, &stop_flag, print_event, &r, &overruns);
+	xw_sad_free(&r.sad);
+	if (err < 0)
+		return report("watch", err, nl);
+	if (overruns)
+		fprintf(stderr, "xfrmwhy: the socket overflowed %lu times and notifications were lost; 'xfrmwhy status' counts them, 'xfrmwhy drain' still has the buffered events\n",
+			overruns);
+	fprintf(stderr, "%lu events\n", r.count);
+	return XW_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct xw_opts o;
+	struct xw_nl nl;
+	int rc, err;
+
+	rc = xw_parse_args(argc, argv, &o, stdout, stderr);
+	if (rc >= 0)
+		return rc;
+
+	err = xw_nl_open(&nl);
+	if (err == XW_ERR_NOFAMILY) {
+		not_loaded(o.json && o.cmd == XW_CMD_STATUS);
+		return XW_EXIT_NOT_LOADED;
+	}
+	if (err < 0)
+		return report("opening generic netlink", err, &nl);
+
+	switch (o.cmd) {
+	case XW_CMD_STATUS:
+		rc = cmd_status(&nl, &o);
+		break;
+	case XW_CMD_ENABLE:
+	case XW_CMD_DISABLE:
+		rc = cmd_config(&nl, &o);
+		break;
+	case XW_CMD_DRAIN:
+		rc = cmd_drain(&nl, &o);
+		break;
+	case XW_CMD_WATCH:
+		rc = cmd_watch(&nl, &o);
+		break;
+	case XW_CMD_SUMMARY:
+		rc = cmd_summary(&nl, &o);
+		break;
+	case XW_CMD_CLEAR:
+		rc = cmd_clear(&nl, &o);
+		break;
+	default:
+		rc = XW_EXIT_USAGE;
+	}
+	xw_nl_close(&nl);
+	return rc;
+}
