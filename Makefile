@@ -69,6 +69,8 @@ unit: deps
 selftests: deps
 	@rm -rf $(BUILD)/selftests && mkdir -p $(BUILD)/selftests
 	@$(MAKE) --no-print-directory -C selftests O=$(BUILD)/selftests
+	@$(MAKE) --no-print-directory -C user O=$(BUILD) \
+		ASAN_BIN=$(BUILD)/selftests/xfrmwhy-asan asan
 
 check: deps
 	@$(SCRIPTS)/check $(KERNEL)

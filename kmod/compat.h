@@ -9,6 +9,7 @@
 #define _XFRMWHY_COMPAT_H
 
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /* sec_path.verified_cnt and the matching xfrm_policy_ok() rule (6.4,
  * backported to several stable lines, Debian's 5.10 among them).
@@ -33,9 +34,16 @@
 #define xw_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
 #endif
 
-/* Multicast groups can require CAP_NET_ADMIN in the user namespace (5.x). */
-#ifdef XFRMWHY_CT_MCGRP_FLAGS
-#define XFRMWHY_HAVE_MCGRP_FLAGS 1
+/*
+ * Multicast groups that require CAP_NET_ADMIN over the listener's netns
+ * (6.7, backported to 6.1.y and others).  Without it genl_bind() checks
+ * nothing, so events are not multicast at all (see netlink.c).
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define XFRMWHY_MCGRP_PERM GENL_MCAST_CAP_NET_ADMIN
+#define XFRMWHY_HAVE_MCGRP_PERM 1
+#else
+#define XFRMWHY_MCGRP_PERM 0
 #endif
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)

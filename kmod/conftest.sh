@@ -8,6 +8,4 @@ has() { grep -qE "$2" "$h/$1" 2>/dev/null && printf ' -D%s' "$3"; }
 has net/xfrm.h 'verified_cnt' XFRMWHY_CT_VERIFIED_CNT
 has net/xfrm.h '__xfrm_decode_session\(struct net' XFRMWHY_CT_DECODE_SESSION_NET
 has net/genetlink.h 'genl_info_dump\(' XFRMWHY_CT_GENL_INFO_DUMP
-sed -n '/^struct genl_multicast_group {/,/^};/p' "$h/net/genetlink.h" 2>/dev/null |
-	grep -q 'flags' && printf ' -D%s' XFRMWHY_CT_MCGRP_FLAGS
 echo

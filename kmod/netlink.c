@@ -184,7 +184,8 @@ static int xw_status_get(struct sk_buff *skb, struct genl_info *info)
 	err = xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
 	if (err)
 		return err;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* One nest per possible CPU: size the reply for this machine. */
+	msg = genlmsg_new(512 + nr_cpu_ids * 96, GFP_KERNEL);
 	err = -ENOMEM;
 	if (!msg)
 		goto out;
@@ -275,7 +276,7 @@ static int xw_config_set(struct sk_buff *skb, struct genl_info *info)
 		xw_netns_enabled += cfg->enabled ? 1 : -1;
 	err = xw_capture_update();
 	if (err) {
-		if (net && was != old.enabled)
+		if (net && was != cfg->enabled)
 			xw_netns_enabled -= cfg->enabled ? 1 : -1;
 		*cfg = old;
 		NL_SET_ERR_MSG(extack, "cannot register the kprobes (is CONFIG_KRETPROBES on?)");
@@ -547,6 +548,9 @@ atomic64_t xw_notify_lost = ATOMIC64_INIT(0);
  */
 bool xw_has_listeners(struct net *net)
 {
+	/* Where the group cannot be restricted to admins, nobody may listen. */
+	if (!IS_ENABLED(XFRMWHY_HAVE_MCGRP_PERM))
+		return false;
 	return genl_has_listeners(&xw_family, net, XW_MCGRP_EVENTS) ||
 	       genl_has_listeners(&xw_family, &init_net, XW_MCGRP_EVENTS);
 }
@@ -664,9 +668,7 @@ static const struct genl_ops xw_ops[] = {
 static const struct genl_multicast_group xw_mcgrps[] = {
 	[XW_MCGRP_EVENTS] = {
 		.name = XFRMWHY_MCGRP_EVENTS,
-#ifdef XFRMWHY_HAVE_MCGRP_FLAGS
-		.flags = GENL_UNS_ADMIN_PERM,
-#endif
+		.flags = XFRMWHY_MCGRP_PERM,
 	},
 };
 

@@ -123,10 +123,15 @@ pair_in() {
 	$IP -n a xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir in "$@"
 }
 
-# pair_send N [DPORT]: N UDP datagrams 10.2.0.1 -> 10.1.0.1 from b.
-pair_send() {
-	in_ns b "$XW_SEND" -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p "${2:-9000}" -n "$1" >/dev/null
+# send_from NS XW-SEND-ARGS...: a counted UDP burst from NS.
+send_from() {
+	local ns=$1
+	shift
+	in_ns "$ns" "$XW_SEND" "$@" >/dev/null
 }
+
+# pair_send N [DPORT]: N UDP datagrams 10.2.0.1 -> 10.1.0.1 from b.
+pair_send() { send_from b -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p "${2:-9000}" -n "$1"; }
 
 # expect_drops NS COUNTER N CMD...: run CMD, then check that COUNTER rose
 # by exactly N in NS and that N events were recorded; the events are left

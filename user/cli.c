@@ -195,7 +195,7 @@ static const char *opt_name(int id)
 static int apply(int id, const char *arg, const char *cmd, struct xw_opts *o,
 		 FILE *err)
 {
-	char path[PATH_MAX];
+	char *path = o->netns_path;
 	uint32_t v;
 	int e;
 
@@ -204,7 +204,8 @@ static int apply(int id, const char *arg, const char *cmd, struct xw_opts *o,
 		o->json = true;
 		break;
 	case O_NETNS:
-		e = xw_resolve_netns(arg, &o->netns, path, sizeof(path));
+		e = xw_resolve_netns(arg, &o->netns, path,
+				     sizeof(o->netns_path));
 		if (e == -EINVAL) {
 			fprintf(err, "xfrmwhy: --netns takes a name from 'ip netns list', a PID or a path, not '%s'\n",
 				arg);

@@ -6,6 +6,7 @@
 #ifndef XFRMWHY_CLI_H
 #define XFRMWHY_CLI_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@ struct xw_opts {
 	bool json;
 	bool has_netns;
 	uint32_t netns;		/* inode of --netns */
+	char netns_path[PATH_MAX];	/* the file it was opened as */
 	bool peek;		/* drain/summary --peek */
 	bool no_sad;		/* --no-sad: skip the SAD correlation */
 	struct xw_config cfg;	/* enable/disable */

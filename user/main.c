@@ -114,34 +114,41 @@ static struct xw_scope make_scope(const struct xw_opts *o)
 /* Shared state of the event-printing commands. */
 struct run {
 	const struct xw_opts *o;
-	uint32_t self_ns;
-	struct xw_sad sad;
-	bool sad_tried;
+	struct xw_sad_cache sad;	/* per netns inode, for this run */
 	bool refresh_sad;	/* watch: the SAD changes while we run */
 	unsigned long count;
 	struct xw_summary sum;
 	int err;
 };
 
-/* The SAD only answers for our own netns, and only root may read it. */
+/*
+ * The SAD of the event's own netns (entered with setns when it is not
+ * ours); only root may read it, and a netns we cannot find or enter just
+ * leaves the correlation out.
+ */
 static void correlate(struct run *r, const struct xw_event *ev,
 		      struct xw_sad_match *m)
 {
 	struct xw_sad probe = { .ok = true };
 
 	memset(m, 0, sizeof(*m));
-	if (r->o->no_sad || !ev->netns || ev->netns != r->self_ns)
+	if (r->o->no_sad || !ev->netns)
 		return;
 	/* Load the SAD only for events that can use it. */
 	xw_sad_correlate(&probe, ev, m);
 	if (!m->looked_up)
 		return;
-	if (!r->sad_tried ||
-	    (r->refresh_sad && time(NULL) - r->sad.taken >= 1)) {
-		xw_sad_load(&r->sad);	/* failure: sad.ok stays false */
-		r->sad_tried = true;
-	}
-	xw_sad_correlate(&r->sad, ev, m);
+	xw_sad_correlate(xw_sad_cache_get(&r->sad, ev->netns,
+					  r->refresh_sad ? 1 : -1), ev, m);
+}
+
+static void run_init(struct run *r, const struct xw_opts *o, bool watch)
+{
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->refresh_sad = watch;
+	xw_sad_cache_init(&r->sad, self_netns(), o->has_netns ? o->netns : 0,
+			  o->has_netns ? o->netns_path : NULL);
 }
 
 static void explain(struct run *r, const struct xw_event *ev, char *buf,
@@ -231,10 +238,12 @@ static int cmd_clear(struct xw_nl *nl, const struct xw_opts *o)
 static int cmd_drain(struct xw_nl *nl, const struct xw_opts *o)
 {
 	struct xw_scope sc = make_scope(o);
-	struct run r = { .o = o, .self_ns = self_netns() };
-	int err = xw_nl_events(nl, &sc, o->peek, print_event, &r);
+	struct run r;
+	int err;
 
-	xw_sad_free(&r.sad);
+	run_init(&r, o, false);
+	err = xw_nl_events(nl, &sc, o->peek, print_event, &r);
+	xw_sad_cache_free(&r.sad);
 	if (err < 0)
 		return report(o->peek ? "drain --peek" : "drain", err, nl);
 	if (!o->json && !r.count)
@@ -246,11 +255,13 @@ static int cmd_drain(struct xw_nl *nl, const struct xw_opts *o)
 static int cmd_summary(struct xw_nl *nl, const struct xw_opts *o)
 {
 	struct xw_scope sc = make_scope(o);
-	struct run r = { .o = o, .self_ns = self_netns() };
-	int err = xw_nl_events(nl, &sc, o->peek, group_event, &r);
+	struct run r;
 	size_t i;
+	int err;
 
-	xw_sad_free(&r.sad);
+	run_init(&r, o, false);
+	err = xw_nl_events(nl, &sc, o->peek, group_event, &r);
+	xw_sad_cache_free(&r.sad);
 	if (!err)
 		err = r.err;
 	if (err < 0) {
@@ -270,11 +281,24 @@ static int cmd_summary(struct xw_nl *nl, const struct xw_opts *o)
 static int cmd_watch(struct xw_nl *nl, const struct xw_opts *o)
 {
 	struct xw_scope sc = make_scope(o);
-	struct run r = { .o = o, .self_ns = self_netns(), .refresh_sad = true };
+	struct run r;
+	struct xw_status st;
 	struct sigaction sa;
 	unsigned long overruns = 0;
 	int err;
 
+	/*
+	 * Ask the module first: subscribing to the group is not a privileged
+	 * operation on every kernel, and an unprivileged watcher would then
+	 * wait forever instead of hearing "permission denied"; a bad --netns
+	 * is reported here too.
+	 */
+	err = xw_nl_status(nl, &sc, &st);
+	xw_status_free(&st);
+	if (err < 0)
+		return report("watch", err, nl);
+
+	run_init(&r, o, true);
 	/* No SA_RESTART: the signal must interrupt poll(). */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -283,7 +307,7 @@ static int cmd_watch(struct xw_nl *nl, const struct xw_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 
 	err = xw_nl_watch(nl, &sc, &stop_flag, print_event, &r, &overruns);
-	xw_sad_free(&r.sad);
+	xw_sad_cache_free(&r.sad);
 	if (err < 0)
 		return report("watch", err, nl);
 	if (overruns)

@@ -4,10 +4,18 @@
  * libnl-3 is enough: we only read struct xfrm_usersa_info of each SA.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/netlink.h>
 #include <linux/xfrm.h>
 #include <netlink/netlink.h>
@@ -71,7 +79,46 @@ static int sa_cb(struct nl_msg *msg, void *arg)
 	return xw_sad_add(arg, &e) < 0 ? NL_STOP : NL_OK;
 }
 
-int xw_sad_load(struct xw_sad *sad)
+/*
+ * Connect sk in the netns at nspath (inode ino) and come back: a netlink
+ * socket stays in the netns it was created in.  Returns 0 or -errno.
+ */
+static int connect_in(struct nl_sock *sk, const char *nspath, uint32_t ino)
+{
+	struct stat st;
+	int self, target, err;
+
+	target = open(nspath, O_RDONLY | O_CLOEXEC);
+	if (target < 0)
+		return -errno;
+	/* A /proc/PID path may now be another process's. */
+	if (fstat(target, &st) < 0 || (uint32_t)st.st_ino != ino) {
+		close(target);
+		return -ESTALE;
+	}
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0) {
+		err = -errno;
+		close(target);
+		return err;
+	}
+	if (setns(target, CLONE_NEWNET) < 0) {
+		err = -errno;	/* EPERM without CAP_SYS_ADMIN: no correlation */
+	} else {
+		err = nl_connect(sk, NETLINK_XFRM) < 0 ? -EIO : 0;
+		if (setns(self, CLONE_NEWNET) < 0) {
+			/* Every later netns-relative step would be wrong. */
+			fprintf(stderr, "xfrmwhy: cannot return to the original network namespace after reading the SAD of %s: %s\n",
+				nspath, strerror(errno));
+			exit(1);
+		}
+	}
+	close(self);
+	close(target);
+	return err;
+}
+
+int xw_sad_load_in(struct xw_sad *sad, const char *nspath, uint32_t ino)
 {
 	struct nl_sock *sk;
 	int err;
@@ -82,19 +129,177 @@ int xw_sad_load(struct xw_sad *sad)
 	sk = nl_socket_alloc();
 	if (!sk)
 		return -ENOMEM;
-	err = nl_connect(sk, NETLINK_XFRM);
+	if (nspath)
+		err = connect_in(sk, nspath, ino);
+	else
+		err = nl_connect(sk, NETLINK_XFRM) < 0 ? -EIO : 0;
 	if (!err)
 		err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM,
-					  sa_cb, sad);
+					  sa_cb, sad) < 0 ? -EIO : 0;
 	if (!err)
-		err = nl_send_simple(sk, XFRM_MSG_GETSA, NLM_F_DUMP, NULL, 0);
-	if (err >= 0)
+		err = nl_send_simple(sk, XFRM_MSG_GETSA, NLM_F_DUMP, NULL, 0) < 0 ?
+		      -EIO : 0;
+	if (!err) {
 		err = nl_recvmsgs_default(sk);
+		if (err == -NLE_PERM)
+			err = -EPERM;
+		else if (err < 0)
+			err = -EIO;
+	}
 	nl_socket_free(sk);
 	if (err < 0)
 		return err;
 	sad->ok = true;
 	return 0;
+}
+
+int xw_sad_load(struct xw_sad *sad)
+{
+	return xw_sad_load_in(sad, NULL, 0);
+}
+
+/* path names a file of inode ino (on device dev, if not 0)? */
+static bool same_ns(const char *path, uint32_t ino, uint64_t dev)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (uint32_t)st.st_ino == ino &&
+	       st.st_ino <= UINT32_MAX && (!dev || (uint64_t)st.st_dev == dev);
+}
+
+int xw_netns_find(uint32_t ino, uint64_t dev, const char *run_dir,
+		  const char *proc_dir, char *path, size_t len)
+{
+	const char *dirs[2] = { run_dir, proc_dir };
+	struct dirent *de;
+	DIR *d;
+	int i;
+
+	if (!ino)
+		return -ENOENT;
+	for (i = 0; i < 2; i++) {
+		if (!dirs[i] || !(d = opendir(dirs[i])))
+			continue;
+		while ((de = readdir(d))) {
+			int n;
+
+			if (de->d_name[0] == '.')
+				continue;
+			if (i == 1 && !isdigit((unsigned char)de->d_name[0]))
+				continue;	/* /proc/PID only */
+			n = snprintf(path, len, i ? "%s/%s/ns/net" : "%s/%s",
+				     dirs[i], de->d_name);
+			if (n < 0 || (size_t)n >= len)
+				continue;
+			if (same_ns(path, ino, dev)) {
+				closedir(d);
+				return 0;
+			}
+		}
+		closedir(d);
+	}
+	if (len)
+		path[0] = '\0';
+	return -ENOENT;
+}
+
+void xw_sad_cache_init(struct xw_sad_cache *c, uint32_t self,
+		       uint32_t hint_netns, const char *hint_path)
+{
+	struct stat st;
+
+	memset(c, 0, sizeof(*c));
+	c->self_netns = self;
+	c->hint_netns = hint_path ? hint_netns : 0;
+	c->hint_path = hint_path;
+	c->run_dir = "/run/netns";
+	c->proc_dir = "/proc";
+	if (stat("/proc/self/ns/net", &st) == 0)
+		c->nsfs_dev = st.st_dev;
+	c->load = xw_sad_load_in;
+}
+
+/* Where netns can be opened; false if nowhere (the event stays bare). */
+static bool resolve(struct xw_sad_cache *c, struct xw_sad_ns *e)
+{
+	char path[PATH_MAX];
+
+	free(e->path);
+	e->path = NULL;
+	e->resolved = false;
+	if (e->netns == c->self_netns) {
+		e->resolved = true;	/* path NULL: no setns needed */
+		return true;
+	}
+	if (c->hint_netns && e->netns == c->hint_netns &&
+	    same_ns(c->hint_path, e->netns, c->nsfs_dev))
+		e->path = strdup(c->hint_path);
+	else if (xw_netns_find(e->netns, c->nsfs_dev, c->run_dir, c->proc_dir,
+			       path, sizeof(path)) == 0)
+		e->path = strdup(path);
+	e->resolved = e->path != NULL;
+	return e->resolved;
+}
+
+const struct xw_sad *xw_sad_cache_get(struct xw_sad_cache *c, uint32_t netns,
+				      int max_age)
+{
+	static const struct xw_sad none;	/* ok false: say nothing */
+	struct xw_sad_ns *e = NULL;
+	size_t i;
+	int err;
+
+	if (!netns)
+		return &none;
+	for (i = 0; i < c->n; i++)
+		if (c->ns[i].netns == netns) {
+			e = &c->ns[i];
+			break;
+		}
+	if (!e) {
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 8;
+			struct xw_sad_ns *nn = realloc(c->ns, cap * sizeof(*nn));
+
+			if (!nn)
+				return &none;
+			c->ns = nn;
+			c->cap = cap;
+		}
+		e = &c->ns[c->n++];
+		memset(e, 0, sizeof(*e));
+		e->netns = netns;
+		resolve(c, e);
+	}
+	if (e->tried && (max_age < 0 || time(NULL) - e->sad.taken < max_age))
+		return &e->sad;
+	/* A namespace not found once is looked for again only on refresh. */
+	if (!e->resolved && (!e->tried || !resolve(c, e))) {
+		e->tried = true;
+		e->sad.taken = time(NULL);
+		return &e->sad;
+	}
+	e->tried = true;
+	err = c->load(&e->sad, e->path, e->netns);
+	e->sad.taken = time(NULL);
+	if (err == -ESTALE || err == -ENOENT) {
+		/* The path now names another netns or nothing: search again. */
+		e->resolved = false;
+	}
+	return &e->sad;
+}
+
+void xw_sad_cache_free(struct xw_sad_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->ns[i].path);
+		xw_sad_free(&c->ns[i].sad);
+	}
+	free(c->ns);
+	c->ns = NULL;
+	c->n = c->cap = 0;
 }
 
 static bool entry_fits(const struct xw_sad_entry *e, const struct xw_tmpl *t,
