@@ -27,7 +27,7 @@ MOD_OUT := $(BUILD)/$(KERNEL)
 endif
 
 .PHONY: all module vm-module cli unit spec-check selftests check deps clean \
-	install uninstall vm-shell
+	install uninstall vm-shell style
 
 all: module cli
 
@@ -71,9 +71,18 @@ selftests: deps
 	@$(MAKE) --no-print-directory -C selftests O=$(BUILD)/selftests
 	@$(MAKE) --no-print-directory -C user O=$(BUILD) \
 		ASAN_BIN=$(BUILD)/selftests/xfrmwhy-asan asan
+	@cp Documentation/netlink/specs/xfrmwhy.yaml $(BUILD)/selftests/
+	@cp -r "$$($(SCRIPTS)/fetch-ynl)/tools/net/ynl" $(BUILD)/selftests/ynl
 
 check: deps
 	@$(SCRIPTS)/check $(KERNEL)
+
+# checkpatch.pl --strict over kmod/.
+style:
+	@$(SCRIPTS)/style
+
+spec-check:
+	@$(SCRIPTS)/spec-check --ynl "$$($(SCRIPTS)/fetch-ynl)"
 
 vm-shell: vm-module cli selftests
 	$(SCRIPTS)/vm-run --kernel $(KERNEL) -- bash

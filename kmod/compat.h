@@ -10,6 +10,7 @@
 
 #include <linux/version.h>
 #include <net/genetlink.h>
+#include <net/xfrm.h>
 
 /* sec_path.verified_cnt and the matching xfrm_policy_ok() rule (6.4,
  * backported to several stable lines, Debian's 5.10 among them).
@@ -19,13 +20,16 @@
 #endif
 
 /* __xfrm_decode_session() gained a struct net * first argument (6.8). */
+static inline int xw_decode_session(struct net *net, struct sk_buff *skb,
+				    struct flowi *fl, unsigned int family,
+				    int reverse)
+{
 #ifdef XFRMWHY_CT_DECODE_SESSION_NET
-#define xw_decode_session(net, skb, fl, family, reverse) \
-	__xfrm_decode_session(net, skb, fl, family, reverse)
+	return __xfrm_decode_session(net, skb, fl, family, reverse);
 #else
-#define xw_decode_session(net, skb, fl, family, reverse) \
-	__xfrm_decode_session(skb, fl, family, reverse)
+	return __xfrm_decode_session(skb, fl, family, reverse);
 #endif
+}
 
 /* The parsed attributes of a dump request moved to genl_info_dump() (6.2). */
 #ifdef XFRMWHY_CT_GENL_INFO_DUMP

@@ -548,11 +548,13 @@ atomic64_t xw_notify_lost = ATOMIC64_INIT(0);
  */
 bool xw_has_listeners(struct net *net)
 {
-	/* Where the group cannot be restricted to admins, nobody may listen. */
-	if (!IS_ENABLED(XFRMWHY_HAVE_MCGRP_PERM))
-		return false;
+#ifdef XFRMWHY_HAVE_MCGRP_PERM
 	return genl_has_listeners(&xw_family, net, XW_MCGRP_EVENTS) ||
 	       genl_has_listeners(&xw_family, &init_net, XW_MCGRP_EVENTS);
+#else
+	/* Where the group cannot be restricted to admins, nobody may listen. */
+	return false;
+#endif
 }
 
 /**
