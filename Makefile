@@ -68,7 +68,8 @@ unit: deps
 
 selftests: deps
 	@rm -rf $(BUILD)/selftests && mkdir -p $(BUILD)/selftests
-	@$(MAKE) --no-print-directory -C selftests O=$(BUILD)/selftests
+	@$(MAKE) --no-print-directory -C selftests O=$(BUILD)/selftests \
+		KSFT_INC="$$($(SCRIPTS)/fetch-ynl)/tools/testing/selftests"
 	@$(MAKE) --no-print-directory -C user O=$(BUILD) \
 		ASAN_BIN=$(BUILD)/selftests/xfrmwhy-asan asan
 	@cp Documentation/netlink/specs/xfrmwhy.yaml $(BUILD)/selftests/
