@@ -28,6 +28,7 @@ endif
 
 .PHONY: all module vm-module cli unit spec-check selftests check deps clean \
 	install uninstall vm-shell style
+.PHONY: demo doc-check
 
 all: module cli
 
@@ -37,7 +38,7 @@ deps:
 # The sources are copied next to the objects so that several kernels can
 # be built side by side and the tree stays clean.
 define build_module
-	@mkdir -p $(2)/src
+	@rm -f $(2)/xfrmwhy.ko && mkdir -p $(2)/src
 	@cp -rp Kbuild kmod $(2)/src/
 	$(MAKE) -C $(1) M=$(2)/src modules
 	@cp $(2)/src/xfrmwhy.ko $(2)/xfrmwhy.ko
@@ -88,19 +89,40 @@ spec-check:
 vm-shell: vm-module cli selftests
 	$(SCRIPTS)/vm-run --kernel $(KERNEL) -- bash
 
+# The seed incident end to end in the VM (scripts/demo-guest), with checks.
+demo: deps
+	@$(SCRIPTS)/demo --kernel $(KERNEL)
+
+# Documentation against the code: CLI options, parameters, JSON keys, the
+# man page, the installed file list.  KTAP-ish "ok N"/"not ok N" lines.
+doc-check: cli
+	@$(SCRIPTS)/doc-check
+
+# install/uninstall put the module under the kernel it was built for (its
+# vermagic: Debian's headers do not name the release in kernel.release),
+# then run depmod for that kernel; with DESTDIR (packaging) no depmod runs.
+# KRELEASE=... overrides, e.g. for uninstall after `make clean`.
+KRELEASE ?= $(or $(firstword $(shell modinfo -F vermagic $(MOD_OUT)/xfrmwhy.ko 2>/dev/null)),$(shell uname -r))
+MOD_DEST = $(DESTDIR)/lib/modules/$(KRELEASE)/updates
+
 install: module cli
-	install -D -m 0644 $(MOD_OUT)/xfrmwhy.ko \
-		$(DESTDIR)/lib/modules/$(shell uname -r)/updates/xfrmwhy.ko
+	@if [ -z "$(DESTDIR)" ] && [ ! -d /lib/modules/$(KRELEASE)/kernel ]; then \
+		echo "install: the module was built for $(KRELEASE), which is not installed here;" \
+			"build it for this machine with 'make KDIR=/lib/modules/$$(uname -r)/build'" >&2; \
+		exit 1; \
+	fi
+	install -D -m 0644 $(MOD_OUT)/xfrmwhy.ko $(MOD_DEST)/xfrmwhy.ko
 	install -D -m 0755 $(BUILD)/xfrmwhy $(DESTDIR)$(PREFIX)/sbin/xfrmwhy
 	install -D -m 0644 Documentation/xfrmwhy.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/xfrmwhy.8
-	[ -n "$(DESTDIR)" ] || depmod -a
+	[ -n "$(DESTDIR)" ] || depmod -a $(KRELEASE)
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(shell uname -r)/updates/xfrmwhy.ko \
+	rm -f $(MOD_DEST)/xfrmwhy.ko \
 		$(DESTDIR)$(PREFIX)/sbin/xfrmwhy \
 		$(DESTDIR)$(PREFIX)/share/man/man8/xfrmwhy.8
-	[ -n "$(DESTDIR)" ] || depmod -a
+	-rmdir $(MOD_DEST) 2>/dev/null
+	[ -n "$(DESTDIR)" ] || [ ! -d /lib/modules/$(KRELEASE)/kernel ] || depmod -a $(KRELEASE)
 
 clean:
 	rm -rf $(BUILD)

@@ -353,7 +353,7 @@ int xw_hooks_enable(void)
 		return 0;
 	/* Lookups first: a check must never see half of its lookups. */
 	probe_reset(&xw_probe_lookup);
-	xw_lookup_ok = !register_kretprobe(&xw_probe_lookup);
+	xw_lookup_ok = xw_lookup_probes && !register_kretprobe(&xw_probe_lookup);
 	probe_reset(&xw_probe_sk_lookup);
 	xw_sk_lookup_ok = xw_lookup_ok &&
 			  !register_kretprobe(&xw_probe_sk_lookup);
@@ -370,7 +370,7 @@ int xw_hooks_enable(void)
 		return err;
 	}
 	if (!xw_lookup_ok)
-		pr_warn("xfrmwhy: no probe on xfrm_policy_lookup_bytype: events will not name the policy\n");
+		pr_info("xfrmwhy: approximate mode: policies are looked up again when events are read\n");
 	xw_active = true;
 	return 0;
 }
@@ -411,11 +411,11 @@ bool xw_hooks_active(void)
 /**
  * xw_hooks_exact() - do events name the policy the kernel checked?
  *
- * Return: true when the lookup probe is (or would be) in place.
+ * Return: true when the lookup probe is (or, capture off, would be) in place.
  */
 bool xw_hooks_exact(void)
 {
-	return !xw_active || xw_lookup_ok;
+	return xw_active ? xw_lookup_ok : READ_ONCE(xw_lookup_probes);
 }
 
 /**
@@ -437,9 +437,9 @@ u32 xw_features(void)
 {
 	u32 f = 0;
 
-	if (!xw_active || xw_lookup_ok)
+	if (xw_hooks_exact())
 		f |= 1u << XFRMWHY_FEATURE_LOOKUP_PROBE;
-	if (!xw_active || xw_sk_lookup_ok)
+	if (xw_active ? xw_sk_lookup_ok : READ_ONCE(xw_lookup_probes))
 		f |= 1u << XFRMWHY_FEATURE_SK_LOOKUP_PROBE;
 #ifdef XFRMWHY_HAVE_VERIFIED_CNT
 	f |= 1u << XFRMWHY_FEATURE_VERIFIED_CNT;

@@ -54,6 +54,11 @@ static const struct kernel_param_ops ring_size_ops = {
 module_param_cb(ring_size, &ring_size_ops, &xw_ring_size, 0644);
 MODULE_PARM_DESC(ring_size, "events buffered per CPU (16..65536, default 256)");
 
+bool xw_lookup_probes = true;
+module_param_named(lookup_probes, xw_lookup_probes, bool, 0644);
+MODULE_PARM_DESC(lookup_probes,
+		 "probe the policy lookups for exact events (0: approximate, from the SPD when read); applies at the next enable");
+
 static bool enable;
 module_param(enable, bool, 0444);
 MODULE_PARM_DESC(enable, "start capturing in every network namespace at load");

@@ -303,6 +303,20 @@ static int xw_clear(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* Approximate events get their policy from the SPD as they are read. */
+static void xw_approximate_in(struct xw_event *ev)
+{
+	struct net *net;
+
+	if (ev->exact || ev->npols)
+		return;
+	net = net_by_inum(ev->netns);
+	if (net) {
+		xw_approximate(ev, net);
+		put_net(net);
+	}
+}
+
 static int put_addr(struct sk_buff *skb, int attr, const struct xw_addr *a,
 		    u8 family)
 {
@@ -512,6 +526,7 @@ static int xw_events_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		while (xw_ring_next(st->cpu, &st->scan, &st->ev, &pos)) {
 			void *hdr;
 
+			xw_approximate_in(&st->ev);
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, &xw_family,
 					  NLM_F_MULTI, XFRMWHY_CMD_EVENTS_GET);
@@ -585,13 +600,14 @@ static bool notify_one(struct sk_buff *msg, struct net *net)
 	return true;
 }
 
-static bool notify_event(const struct xw_event *ev)
+static bool notify_event(struct xw_event *ev)
 {
 	struct sk_buff *msg, *copy = NULL;
 	bool sent = false;
 	struct net *net;
 	void *hdr;
 
+	xw_approximate_in(ev);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		goto lost;

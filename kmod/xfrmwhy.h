@@ -83,6 +83,7 @@ extern struct mutex xw_cfg_mutex;
 extern struct xw_cfg xw_global_cfg;	/* init-netns "all namespaces" */
 extern u32 xw_rate_limit;		/* events/s per CPU, 0 = none */
 extern unsigned int xw_ring_size;
+extern bool xw_lookup_probes;	/* module parameter: try exact mode */
 extern atomic64_t xw_notify_lost;
 extern struct xw_stats __percpu *xw_stats_all;	/* every namespace */
 extern int xw_netns_enabled;	/* namespaces with cfg.enabled; cfg mutex */
@@ -135,5 +136,8 @@ void xw_fill_secpath(struct xw_event *ev, const struct sec_path *sp);
 void xw_fill_policies(struct xw_event *ev, struct xfrm_policy *const *pols,
 		      int npols, u8 dir, bool socket);
 void xw_explain(struct xw_event *ev, const struct sec_path *sp, u32 if_id);
+
+/* approx.c */
+void xw_approximate(struct xw_event *ev, struct net *net);
 
 #endif /* _XFRMWHY_H */
