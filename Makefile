@@ -54,7 +54,7 @@ endif
 # The module for the VM harness's kernel line (make check always uses it).
 vm-module: deps
 	@$(SCRIPTS)/fetch-kernel $(KERNEL) >/dev/null
-	$(call build_module,$(shell . $(SCRIPTS)/lib.sh; line_kdir $(KERNEL)),$(BUILD)/$(KERNEL))
+	$(call build_module,"$$(. $(SCRIPTS)/lib.sh; line_kdir $(KERNEL))",$(BUILD)/$(KERNEL))
 
 cli: deps
 	@$(MAKE) --no-print-directory -C user O=$(BUILD)
