@@ -101,7 +101,7 @@ doc-check: cli
 # install/uninstall put the module under the kernel it was built for (its
 # vermagic: Debian's headers do not name the release in kernel.release),
 # then run depmod for that kernel; with DESTDIR (packaging) no depmod runs.
-# KRELEASE=... overrides, e.g. for uninstall after `make clean`.
+# KRELEASE=... overrides (after `make clean` the default is uname -r).
 KRELEASE ?= $(or $(firstword $(shell modinfo -F vermagic $(MOD_OUT)/xfrmwhy.ko 2>/dev/null)),$(shell uname -r))
 MOD_DEST = $(DESTDIR)/lib/modules/$(KRELEASE)/updates
 
