@@ -50,11 +50,11 @@ static const struct {
 	[XW_HINT_STATE_MISMATCH] = { "state_mismatch",
 		"The SA was negotiated for other traffic than this flow: its sel in ip xfrm state does not cover the inner addresses; the peers disagree on the traffic selectors (leftsubnet/rightsubnet) or the peer routes other subnets into this SA." },
 	[XW_HINT_HDR_ERROR] = { "hdr_error",
-		"The packet's headers could not be decoded (truncated or malformed packet, unusual IPv6 extension headers): capture it with tcpdump -ni on the ingress device and check the path MTU and fragmentation towards the peer." },
+		"The flow could not be built for the policy lookup: the kernel's LSM hook (security_xfrm_decode_session, e.g. SELinux labeled IPsec) refused it or the family is unknown; malformed headers are dropped earlier, not here. Check the audit log and dmesg for denials." },
 	[XW_HINT_POLICY_ERROR] = { "policy_error",
 		"The policy lookup itself failed: a transient error (memory, a policy being replaced) or an LSM such as SELinux refusing the lookup; if it keeps rising check dmesg, the audit log and ip xfrm policy count." },
 	[XW_HINT_BUFFER_ERROR] = { "buffer_error",
-		"The policies for this flow carry more templates than the kernel checks at once (6): simplify the policy's tmpl list, or split it between main and sub policy." },
+		"The policies for this flow carry 6 or more templates together, and the inbound check accepts at most 5 (XFRM_MAX_DEPTH - 1): shorten the policy's tmpl list, or the sub-policy's." },
 	[XW_HINT_UNKNOWN] = { "unknown",
 		"xfrmwhy could not tell which field disagreed: compare ip xfrm policy and ip xfrm state for this flow and watch /proc/net/xfrm_stat in the namespace of the ingress device." },
 };
@@ -613,7 +613,7 @@ enum xw_hint xw_explain(const struct xw_event *ev,
 		h = explain_state(&s, ev);
 		break;
 	case XFRMWHY_REASON_HDR_ERROR:
-		put(&s, "the kernel could not decode the packet's headers for the policy lookup.");
+		put(&s, "the kernel could not build the flow for the policy lookup.");
 		h = XW_HINT_HDR_ERROR;
 		break;
 	case XFRMWHY_REASON_POLICY_ERROR:
@@ -621,7 +621,7 @@ enum xw_hint xw_explain(const struct xw_event *ev,
 		h = XW_HINT_POLICY_ERROR;
 		break;
 	case XFRMWHY_REASON_BUFFER_ERROR:
-		put(&s, "the policies for this flow hold more templates than the kernel can check at once.");
+		put(&s, "the policies for this flow hold 6 or more templates, more than the inbound check accepts.");
 		h = XW_HINT_BUFFER_ERROR;
 		break;
 	default:

@@ -219,8 +219,9 @@ static int cmd_config(struct xw_nl *nl, const struct xw_opts *o)
 	if (!o->json)
 		printf("capture %s%s\n", o->cfg.enabled ? "enabled" : "disabled",
 		       o->has_netns ? " for the given network namespace" :
-		       in_init_netns() ? " for all network namespaces" :
-		       " for this network namespace");
+		       !in_init_netns() ? " for this network namespace" :
+		       o->cfg.enabled ? " for all network namespaces" :
+		       " for all network namespaces (namespaces that enabled their own capture keep it)");
 	return XW_EXIT_OK;
 }
 

@@ -261,9 +261,9 @@ X(block, XW_HINT_POLICY_BLOCK, FLOW_SEED " dropped (XfrmInPolBlock): " POL_SEED 
 X(block_main, XW_HINT_POLICY_BLOCK, FLOW_SEED " dropped (XfrmInPolBlock): inbound policy 10.0.1.0/24 -> 10.0.0.0/24 (index 9) has action block.") \
 X(state, XW_HINT_STATE_MISMATCH, "ICMP 10.0.2.5 -> 10.0.0.1 dropped (XfrmInStateMismatch): decrypted by " SA_SEED ", whose selector 10.0.1.0/24 -> 10.0.0.0/24 does not cover this flow.") \
 X(state_inner, XW_HINT_STATE_MISMATCH, FLOW_SEED " dropped (XfrmInStateMismatch): decrypted by SA spi 0x0badcafe reqid 7 (192.0.2.2 -> 192.0.2.1, transport), whose selector 10.9.9.0/24 -> 10.0.0.0/24 does not cover this flow.") \
-X(hdr, XW_HINT_HDR_ERROR, "A packet dropped (XfrmInHdrError): the kernel could not decode the packet's headers for the policy lookup.") \
+X(hdr, XW_HINT_HDR_ERROR, "A packet dropped (XfrmInHdrError): the kernel could not build the flow for the policy lookup.") \
 X(polerr, XW_HINT_POLICY_ERROR, FLOW_SEED " dropped (XfrmInPolError): the kernel's policy lookup for this flow returned an error.") \
-X(buferr, XW_HINT_BUFFER_ERROR, FLOW_SEED " dropped (XfrmInBufferError): the policies for this flow hold more templates than the kernel can check at once.") \
+X(buferr, XW_HINT_BUFFER_ERROR, FLOW_SEED " dropped (XfrmInBufferError): the policies for this flow hold 6 or more templates, more than the inbound check accepts.") \
 X(unknown, XW_HINT_UNKNOWN, FLOW_SEED " dropped at the inbound policy check: none of the XfrmIn* counters of its namespace moved (it was counted elsewhere, e.g. through an xfrm interface of another namespace).") \
 X(unknown_newer, XW_HINT_UNKNOWN, FLOW_SEED " dropped at the inbound policy check: none of the XfrmIn* counters of its namespace moved (it was counted elsewhere, e.g. through an xfrm interface of another namespace).") \
 X(tcp6, XW_HINT_REQID, "TCP [2001:db8:b::1]:40000 -> [2001:db8:a::1]:22 dropped (XfrmInTmplMismatch): decrypted by SA spi 0x9ce44e77 reqid 16389 (2001:db8::2 -> 2001:db8::1, tunnel), but inbound policy 2001:db8:b::/64 -> 2001:db8:a::/64 proto tcp (index 8) requires reqid 16385.")
