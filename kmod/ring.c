@@ -69,8 +69,12 @@ int xw_rings_alloc(unsigned int size)
 
 		spin_lock_init(&r->lock);
 		r->size = size;
-		r->slots = kvmalloc_node(array_size(size, sizeof(*r->slots)),
-					 GFP_KERNEL | __GFP_ZERO, cpu_to_node(cpu));
+		/*
+		 * vmalloc, page by page: kvmalloc() would round a 306 KiB
+		 * ring up to a 512 KiB block, or to 2 MiB huge mappings.
+		 */
+		r->slots = vzalloc_node(array_size(size, sizeof(*r->slots)),
+					cpu_to_node(cpu));
 		if (!r->slots)
 			goto fail;
 	}
@@ -79,7 +83,7 @@ int xw_rings_alloc(unsigned int size)
 	return 0;
 fail:
 	for_each_possible_cpu(cpu)
-		kvfree(per_cpu_ptr(rings, cpu)->slots);
+		vfree(per_cpu_ptr(rings, cpu)->slots);
 	free_percpu(rings);
 	return -ENOMEM;
 }
@@ -94,7 +98,7 @@ void xw_rings_free(void)
 	if (!xw_rings)
 		return;
 	for_each_possible_cpu(cpu)
-		kvfree(per_cpu_ptr(xw_rings, cpu)->slots);
+		vfree(per_cpu_ptr(xw_rings, cpu)->slots);
 	free_percpu(xw_rings);
 	xw_rings = NULL;
 }
