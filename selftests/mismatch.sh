@@ -9,7 +9,7 @@
 . "$(dirname "$0")/topo.sh"
 
 trap 'ns_cleanup; xw_unload' EXIT
-ktap_plan 8
+ktap_plan 9
 xw_load || { echo "Bail out! cannot load xfrmwhy"; exit 1; }
 "$XFRMWHY" enable >/dev/null || { echo "Bail out! xfrmwhy enable failed"; exit 1; }
 
@@ -89,6 +89,20 @@ t_if_id() {
 	assert_json templates "$EV" .templates '[]'
 }
 
+# The template allows HMAC-SHA1 only (SADB_AALG_SHA1HMAC = 3); the SA
+# authenticates with HMAC-SHA256.  iproute2 cannot set the mask: xw-algopol.
+t_algos() {
+	ns_cleanup
+	pair_setup
+	pair_sa 0x2000 2 tunnel
+	pair_out tmpl $T proto esp reqid 2 mode tunnel
+	in_ns a "$SELFTESTS/xw-algopol" 10.2.0.0/24 10.1.0.0/24 192.0.2.2 192.0.2.1 2 0x8 ||
+		fail "cannot add the policy"
+	expect_drops a XfrmInTmplMismatch 5 pair_send 5
+	assert_json mismatch "$EV" '.templates[0].mismatch' '["algos"]'
+	assert_json "compared SA" "$EV" '.templates[0].compared' 0
+}
+
 run_case tmpl_reqid t_reqid
 run_case tmpl_spi t_spi
 run_case tmpl_proto_ah_vs_esp t_proto
@@ -97,4 +111,5 @@ run_case tmpl_tunnel_src t_tunnel_src
 run_case tmpl_two_fields t_two_fields
 run_case tmpl_tunnel_dst_not_checked t_tunnel_dst
 run_case if_id_no_policy t_if_id
+run_case tmpl_auth_algorithm_mask t_algos
 ktap_finish

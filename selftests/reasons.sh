@@ -7,7 +7,7 @@
 . "$(dirname "$0")/topo.sh"
 
 trap 'ns_cleanup; xw_unload' EXIT
-ktap_plan 4
+ktap_plan 5
 xw_load || { echo "Bail out! cannot load xfrmwhy"; exit 1; }
 "$XFRMWHY" enable >/dev/null || { echo "Bail out! xfrmwhy enable failed"; exit 1; }
 
@@ -67,8 +67,21 @@ t_default_block() {
 	assert_json policy "$EV" .policy null
 }
 
+# Six templates: the inbound check refuses to evaluate that many.
+t_buffer_error() {
+	local i tmpls=()
+	fresh
+	for i in 1 2 3 4 5 6; do tmpls+=(tmpl $T proto esp reqid 2 mode tunnel level use); done
+	pair_in "${tmpls[@]}"
+	expect_drops a XfrmInBufferError 3 pair_send 3
+	assert_json reason "$EV" .reason '"buffer_error"'
+	assert_json counter "$EV" .counter '"XfrmInBufferError"'
+	assert_json templates "$EV" '.templates|length' 6
+}
+
 run_case no_policy_tunnel_sa t_no_policy
 run_case policy_action_block t_block
 run_case sa_selector_mismatch t_state_mismatch
 run_case default_block_policy t_default_block
+run_case too_many_templates t_buffer_error
 ktap_finish
