@@ -9,7 +9,13 @@
 #include <net/xfrm.h>
 #include "xfrmwhy.h"
 
-DEFINE_MUTEX(xw_cfg_mutex);	/* capture state, rings' size, configs */
+/*
+ * Serialises configuration (capture state, configs, ring size) and keeps
+ * the rings in place for process-context readers (dumps, notifier, clear,
+ * status); the packet path never takes it: rings are only replaced with
+ * the probes unregistered.
+ */
+DEFINE_MUTEX(xw_cfg_mutex);
 struct xw_cfg xw_global_cfg;
 u32 xw_rate_limit;
 unsigned int xw_ring_size = XFRMWHY_RING_DEFAULT;
@@ -97,9 +103,9 @@ static void __net_exit xw_net_exit(struct net *net)
 		xw_netns_enabled--;
 		xw_capture_update();
 	}
-	mutex_unlock(&xw_cfg_mutex);
 	/* A later namespace may reuse the inode number: forget its events. */
 	xw_ring_discard(net->ns.inum);
+	mutex_unlock(&xw_cfg_mutex);
 	free_percpu(xn->stats);
 }
 

@@ -297,7 +297,9 @@ static int xw_clear(struct sk_buff *skb, struct genl_info *info)
 	err = xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
 	if (err)
 		return err;
+	mutex_lock(&xw_cfg_mutex);
 	xw_ring_discard(net ? net->ns.inum : 0);
+	mutex_unlock(&xw_cfg_mutex);
 	if (net)
 		put_net(net);
 	return 0;
@@ -516,9 +518,24 @@ static int xw_events_done(struct netlink_callback *cb)
 	return 0;
 }
 
+static int xw_events_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct xw_dump *st);
+
 static int xw_events_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct xw_dump *st = (struct xw_dump *)cb->args[0];
+	int ret;
+
+	/* The rings may only be replaced (resized) while nobody reads them. */
+	mutex_lock(&xw_cfg_mutex);
+	ret = xw_events_fill(skb, cb, st);
+	mutex_unlock(&xw_cfg_mutex);
+	return ret;
+}
+
+static int xw_events_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct xw_dump *st)
+{
 	u64 pos;
 
 	for (; st->cpu < nr_cpu_ids;
@@ -646,6 +663,7 @@ static void xw_notify_fn(struct work_struct *work)
 		schedule_delayed_work(&xw_notify_work, HZ / 10);
 		return;
 	}
+	mutex_lock(&xw_cfg_mutex);
 	for_each_possible_cpu(cpu) {
 		while (budget > 0 && xw_ring_next_notify(cpu, ev, &pos)) {
 			budget--;
@@ -653,6 +671,7 @@ static void xw_notify_fn(struct work_struct *work)
 				xw_ring_consume(cpu, pos, ev->seq);
 		}
 	}
+	mutex_unlock(&xw_cfg_mutex);
 	kfree(ev);
 	if (!budget)
 		schedule_delayed_work(&xw_notify_work, 1);
