@@ -89,6 +89,13 @@ spec-check:
 vm-shell: vm-module cli selftests
 	$(SCRIPTS)/vm-run --kernel $(KERNEL) -- bash
 
+# Accept- and drop-path cost, accounting, drop_monitor as the peer, ring
+# memory: one VM boot, a table and ratios (Documentation/performance.md).
+# BENCH_ARGS: e.g. --analysis, --runs 7 (see scripts/bench --help).
+.PHONY: bench
+bench: vm-module cli selftests
+	@$(SCRIPTS)/bench --kernel $(KERNEL) $(BENCH_ARGS)
+
 # The seed incident end to end in the VM (scripts/demo-guest), with checks.
 demo: deps
 	@$(SCRIPTS)/demo --kernel $(KERNEL)

@@ -9,9 +9,14 @@
  * (NET_DM_CMD_STATS_GET).
  *
  *   dropmon-listen [-t TRUNC_LEN] [-q QUEUE_LEN] [-s SECONDS]
+ *   dropmon-listen -f FAMILY -g GROUP [-s SECONDS]
  *
  * Prints "ready" once monitoring runs, then at the end one line:
  *   alerts N xfrm_policy M kernel_dropped D overruns O
+ * With -f/-g it only joins that generic netlink group (xfrmwhy's "events",
+ * say) and counts its messages: a listener that costs the kernel the same
+ * as any other but does no work of its own.  It then prints:
+ *   messages N overruns O
  * xfrm_policy: alerts whose drop reason is XFRM_POLICY; kernel_dropped:
  * alerts the kernel's per-CPU queue had no room for; overruns: times our
  * socket buffer overflowed (ENOBUFS: alerts lost in between, uncounted).
@@ -22,6 +27,7 @@
 #include <linux/net_dropmon.h>
 #include <linux/netlink.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +126,7 @@ static int transact(int fd, struct req *r,
 struct family {
 	uint16_t id;
 	uint32_t group;
+	const char *group_name;
 };
 
 static void family_cb(struct nlmsghdr *n, void *arg)
@@ -146,7 +153,7 @@ static void family_cb(struct nlmsghdr *n, void *arg)
 				if (ga->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
 					name = attr_data(ga);
 			}
-			if (name && !strcmp(name, "events"))
+			if (name && !strcmp(name, f->group_name))
 				f->group = id;
 		}
 	}
@@ -200,9 +207,12 @@ static int nl_open(void)
 
 int main(int argc, char **argv)
 {
+	const char *family = "NET_DM", *group = "events";
+	bool raw = false;
 	uint32_t trunc = 0, qlen = 1000;
 	uint8_t mode = NET_DM_ALERT_MODE_PACKET;
 	struct family fam = { 0 };
+	long messages = 0;
 	long alerts = 0, xfrm = 0, overruns = 0;
 	uint64_t kdropped = 0;
 	unsigned int timeout = 0;
@@ -211,13 +221,16 @@ int main(int argc, char **argv)
 	struct req r;
 	int ctl, ev, opt, err, rcv = 32 << 20;
 
-	while ((opt = getopt(argc, argv, "t:q:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:q:s:f:g:")) != -1) {
 		switch (opt) {
+		case 'f': family = optarg; raw = true; break;
+		case 'g': group = optarg; raw = true; break;
 		case 't': trunc = strtoul(optarg, NULL, 0); break;
 		case 'q': qlen = strtoul(optarg, NULL, 0); break;
 		case 's': timeout = strtoul(optarg, NULL, 0); break;
 		default:
-			fprintf(stderr, "usage: dropmon-listen [-t TRUNC_LEN] [-q QUEUE_LEN] [-s SECONDS]\n");
+			fprintf(stderr, "usage: dropmon-listen [-t TRUNC_LEN] [-q QUEUE_LEN] [-s SECONDS]\n"
+					"       dropmon-listen -f FAMILY -g GROUP [-s SECONDS]\n");
 			return 1;
 		}
 	}
@@ -226,13 +239,15 @@ int main(int argc, char **argv)
 	sigaction(SIGALRM, &sa, NULL);
 
 	ctl = nl_open();
+	fam.group_name = group;
 	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
 	r.g.version = 1;
-	put_attr(&r, CTRL_ATTR_FAMILY_NAME, "NET_DM", sizeof("NET_DM"));
+	put_attr(&r, CTRL_ATTR_FAMILY_NAME, family, strlen(family) + 1);
 	err = transact(ctl, &r, family_cb, &fam);
 	if (err || !fam.id || !fam.group) {
-		fprintf(stderr, "dropmon-listen: no NET_DM family with an events group (modprobe drop_monitor): %s\n",
-			strerror(-err));
+		fprintf(stderr, "dropmon-listen: no %s family with a group %s%s: %s\n",
+			family, group, raw ? "" : " (modprobe drop_monitor)",
+			err ? strerror(-err) : "not found");
 		return 4;
 	}
 
@@ -243,6 +258,29 @@ int main(int argc, char **argv)
 	if (setsockopt(ev, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &fam.group,
 		       sizeof(fam.group)) < 0)
 		die("join the events group");
+
+	if (raw) {
+		printf("ready\n");
+		fflush(stdout);
+		if (timeout)
+			alarm(timeout);
+		while (!stop) {
+			ssize_t len = recv(ev, buf, sizeof(buf), 0);
+			struct nlmsghdr *n;
+
+			if (len < 0) {
+				if (errno == ENOBUFS)
+					overruns++;
+				else if (errno != EINTR)
+					die("recv");
+				continue;
+			}
+			for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len))
+				messages += n->nlmsg_type == fam.id;
+		}
+		printf("messages %ld overruns %ld\n", messages, overruns);
+		return 0;
+	}
 
 	req_init(&r, fam.id, NET_DM_CMD_CONFIG, 0);
 	put_attr(&r, NET_DM_ATTR_ALERT_MODE, &mode, sizeof(mode));
