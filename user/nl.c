@@ -532,5 +532,16 @@ int xw_nl_watch(struct xw_nl *nl, const struct xw_scope *sc,
 			return nlerr_to_errno(err);
 		}
 	}
+	/*
+	 * What the kernel already delivered is consumed from its rings: print
+	 * it before leaving, until the socket stays quiet for 100 ms.
+	 */
+	while (!c.stopped && poll(&pfd, 1, 100) > 0) {
+		err = nl_recvmsgs_default(nl->sk);
+		if (err == -NLE_NOMEM)
+			(*overruns)++;
+		else if (err < 0 && err != -NLE_AGAIN && err != -NLE_INTR)
+			break;
+	}
 	return 0;
 }
