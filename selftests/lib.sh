@@ -139,3 +139,12 @@ wait_for() {
 	done
 	return 1
 }
+
+# xw_capture_test PLAN: the start of a test that captures everywhere:
+# cleanup on exit, the KTAP plan, module loaded and capture on.
+xw_capture_test() {
+	trap 'ns_cleanup; xw_unload' EXIT
+	ktap_plan "$1"
+	xw_load || { echo "Bail out! cannot load xfrmwhy"; exit 1; }
+	"$XFRMWHY" enable >/dev/null || { echo "Bail out! xfrmwhy enable failed"; exit 1; }
+}

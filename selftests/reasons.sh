@@ -6,10 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 
-trap 'ns_cleanup; xw_unload' EXIT
-ktap_plan 5
-xw_load || { echo "Bail out! cannot load xfrmwhy"; exit 1; }
-"$XFRMWHY" enable >/dev/null || { echo "Bail out! xfrmwhy enable failed"; exit 1; }
+xw_capture_test 5
 
 T="src 192.0.2.2 dst 192.0.2.1"
 
