@@ -205,6 +205,35 @@ static int nl_open(void)
 	return fd;
 }
 
+/* Counts for one listening run; "messages" counts any of the family's. */
+struct tally {
+	uint16_t family;
+	long messages, alerts, xfrm, overruns;
+};
+
+/* Receive until SIGINT/SIGALRM, counting what arrives. */
+static void listen_until_stopped(int fd, struct tally *t)
+{
+	static char buf[BUFSZ];
+
+	while (!stop) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *n;
+
+		if (len < 0) {
+			if (errno == ENOBUFS)
+				t->overruns++;
+			else if (errno != EINTR)
+				die("recv");
+			continue;
+		}
+		for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len)) {
+			t->messages += n->nlmsg_type == t->family;
+			count_alert(n, t->family, &t->alerts, &t->xfrm);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *family = "NET_DM", *group = "events";
@@ -212,12 +241,10 @@ int main(int argc, char **argv)
 	uint32_t trunc = 0, qlen = 1000;
 	uint8_t mode = NET_DM_ALERT_MODE_PACKET;
 	struct family fam = { 0 };
-	long messages = 0;
-	long alerts = 0, xfrm = 0, overruns = 0;
+	struct tally t = { 0 };
 	uint64_t kdropped = 0;
 	unsigned int timeout = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
-	static char buf[BUFSZ];
 	struct req r;
 	int ctl, ev, opt, err, rcv = 32 << 20;
 
@@ -250,6 +277,7 @@ int main(int argc, char **argv)
 			err ? strerror(-err) : "not found");
 		return 4;
 	}
+	t.family = fam.id;
 
 	/* The alerts come on their own socket, so requests never wait behind them. */
 	ev = nl_open();
@@ -264,21 +292,8 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		if (timeout)
 			alarm(timeout);
-		while (!stop) {
-			ssize_t len = recv(ev, buf, sizeof(buf), 0);
-			struct nlmsghdr *n;
-
-			if (len < 0) {
-				if (errno == ENOBUFS)
-					overruns++;
-				else if (errno != EINTR)
-					die("recv");
-				continue;
-			}
-			for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len))
-				messages += n->nlmsg_type == fam.id;
-		}
-		printf("messages %ld overruns %ld\n", messages, overruns);
+		listen_until_stopped(ev, &t);
+		printf("messages %ld overruns %ld\n", t.messages, t.overruns);
 		return 0;
 	}
 
@@ -303,22 +318,7 @@ int main(int argc, char **argv)
 
 	if (timeout)
 		alarm(timeout);
-	while (!stop) {
-		ssize_t len = recv(ev, buf, sizeof(buf), 0);
-		struct nlmsghdr *n;
-
-		if (len < 0) {
-			if (errno == ENOBUFS) {
-				overruns++;
-				continue;
-			}
-			if (errno == EINTR)
-				continue;
-			die("recv");
-		}
-		for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len))
-			count_alert(n, fam.id, &alerts, &xfrm);
-	}
+	listen_until_stopped(ev, &t);
 
 	req_init(&r, fam.id, NET_DM_CMD_STOP, 0);
 	put_attr(&r, NET_DM_ATTR_SW_DROPS, NULL, 0);
@@ -330,6 +330,6 @@ int main(int argc, char **argv)
 	if (err)
 		fprintf(stderr, "dropmon-listen: NET_DM_CMD_STATS_GET: %s\n", strerror(-err));
 	printf("alerts %ld xfrm_policy %ld kernel_dropped %llu overruns %ld\n",
-	       alerts, xfrm, (unsigned long long)kdropped, overruns);
+	       t.alerts, t.xfrm, (unsigned long long)kdropped, t.overruns);
 	return 0;
 }

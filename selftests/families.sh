@@ -14,12 +14,10 @@ T="src 192.0.2.2 dst 192.0.2.1"
 T6="src 2001:db8::2 dst 2001:db8::1"
 
 t_ipv6() {
-	local ns
 	ns_cleanup
 	pair_setup
-	for ns in a b; do
-		$IP -n $ns xfrm state add $T6 proto esp spi 0x6000 reqid 6 mode tunnel $XW_ENC $XW_AUTH
-	done
+	sa a 2001:db8::2 2001:db8::1 0x6000 6 tunnel
+	sa b 2001:db8::2 2001:db8::1 0x6000 6 tunnel
 	$IP -n b xfrm policy add src fd00:2::/64 dst fd00:1::/64 dir out tmpl $T6 proto esp reqid 6 mode tunnel
 	$IP -n a xfrm policy add src fd00:2::/64 dst fd00:1::/64 dir in tmpl $T6 proto esp reqid 5 mode tunnel
 	expect_drops a XfrmInTmplMismatch 3 \
@@ -75,8 +73,8 @@ t_icmp6() {
 	ns_cleanup
 	pair_setup
 	for ns in a b; do
-		$IP -n $ns xfrm state add $T6 proto esp spi 0x6000 reqid 6 mode tunnel $XW_ENC $XW_AUTH
-		$IP -n $ns xfrm state add src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x6001 reqid 6 mode tunnel $XW_ENC $XW_AUTH
+		sa $ns 2001:db8::2 2001:db8::1 0x6000 6 tunnel
+		sa $ns 2001:db8::1 2001:db8::2 0x6001 6 tunnel
 	done
 	$IP -n b xfrm policy add src fd00:2::/64 dst fd00:1::/64 dir in tmpl src 2001:db8::1 dst 2001:db8::2 proto esp reqid 6 mode tunnel
 	$IP -n b xfrm policy add src fd00:2::/64 dst fd00:1::/64 dir out tmpl $T6 proto esp reqid 6 mode tunnel
