@@ -8,6 +8,13 @@
  * rejected the packet, compares the counters to learn the reason and
  * copies skb, secpath and policies into a ring slot.
  *
+ * The lookup probes cost more than the check's (they also fire on every
+ * outbound lookup), so by default they are only in place while rejections
+ * happen: the first rejection arms them from a work item, and they go
+ * after lookup_idle seconds without one.  A check that did not run wholly
+ * with them in place records no policy and says it is not exact; the
+ * policy is then found again in the SPD when the event is read.
+ *
  * Why the stashed policy pointers are safe to read at the check's return:
  * only checks running with BHs (or IRQs) off are followed, and such a
  * region is an RCU read-side critical section; a policy the check released
@@ -20,6 +27,7 @@
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 #include <net/xfrm.h>
 #include "xfrmwhy.h"
 
@@ -49,6 +57,7 @@ struct xw_check {
 	int dir;			/* with the reverse bit */
 	u16 family;
 	bool tracked;
+	int gen;			/* xw_lookup_gen at entry */
 	struct xw_mib_snap snap[2];	/* entry netns, lookup netns */
 	struct xfrm_policy *skpol;
 	struct xfrm_policy *lk[XW_MAX_LOOKUPS];
@@ -66,10 +75,28 @@ struct xw_lookup {
 /* The check running on this CPU, if we follow one. */
 static DEFINE_PER_CPU(struct xw_check *, xw_cur);
 
-static bool xw_active;		/* probes registered; under xw_cfg_mutex */
-static bool xw_lookup_ok;	/* the lookup probes registered too */
-static bool xw_sk_lookup_ok;
+static bool xw_active;		/* check probe registered; under xw_cfg_mutex */
+static bool xw_lookup_broken;	/* the lookup cannot be probed; cfg mutex */
+static bool xw_sk_lookup_ok;	/* armed with the socket lookup too */
+/*
+ * Odd while the lookup probes are in place.  Bumped under xw_cfg_mutex
+ * after they are registered and before they are unregistered, so a check
+ * that saw the same odd value at entry and at return had every lookup of
+ * it probed.
+ */
+static atomic_t xw_lookup_gen = ATOMIC_INIT(0);
+static unsigned long xw_last_reject;	/* jiffies; written locklessly */
 static atomic64_t xw_seq = ATOMIC64_INIT(0);
+
+static void arm_fn(struct work_struct *work);
+static DECLARE_WORK(xw_arm_work, arm_fn);
+static void idle_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xw_idle_work, idle_fn);
+
+static bool lookup_armed(void)
+{
+	return atomic_read(&xw_lookup_gen) & 1;
+}
 
 static void mib_snap(struct xw_mib_snap *s, struct net *net)
 {
@@ -129,6 +156,7 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->nlk = 0;
 	c->if_id = 0;
 	c->snap[1].net = NULL;
+	c->gen = atomic_read(&xw_lookup_gen);
 	c->tracked = in_softirq() || irqs_disabled();
 	if (!c->tracked)
 		return 0;
@@ -178,15 +206,16 @@ static int check_policies(struct xw_check *c, struct xfrm_policy **pols,
 	return np;
 }
 
-static void record(struct xw_check *c, struct net *net, int reason)
+static void record(struct xw_check *c, struct net *net, int reason,
+		   bool exact)
 {
 	struct xfrm_policy *pols[2];
 	struct xw_event *ev;
 	unsigned long flags;
 	struct sec_path *sp;
 	int cpu = smp_processor_id();
-	bool socket;
-	int npols;
+	bool socket = false;
+	int npols = 0;
 
 	if (!xw_ratelimit_ok(cpu))
 		goto lost;
@@ -194,7 +223,13 @@ static void record(struct xw_check *c, struct net *net, int reason)
 	if (!ev)
 		goto lost;
 
-	memset(ev, 0, sizeof(*ev));
+	/*
+	 * Only the fixed part and the verdicts: the fill functions write
+	 * every field of each SA, policy and template they count, and the
+	 * rest of the 1.2 KiB slot is never read.
+	 */
+	memset(ev, 0, offsetof(struct xw_event, sa));
+	memset(ev->res, 0, sizeof(ev->res));
 	ev->time_ns = ktime_get_real_ns();
 	ev->cpu = cpu;
 	ev->netns = net->ns.inum;
@@ -204,13 +239,14 @@ static void record(struct xw_check *c, struct net *net, int reason)
 	ev->family = c->family;
 	ev->reason = reason;
 	ev->lookup_if_id = c->if_id;
-	ev->exact = xw_lookup_ok;
+	ev->exact = exact;
 	ev->extra = -1;
 
 	xw_fill_flow(ev, net, c->skb, c->family, c->dir & ~XFRM_POLICY_MASK);
 	sp = skb_sec_path(c->skb);
 	xw_fill_secpath(ev, sp);
-	npols = check_policies(c, pols, &socket);
+	if (exact)
+		npols = check_policies(c, pols, &socket);
 	xw_fill_policies(ev, pols, npols, ev->dir, socket);
 	xw_explain(ev, sp, c->if_id);
 	ev->seq = atomic64_inc_return(&xw_seq);
@@ -228,6 +264,7 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct xw_check *c = (struct xw_check *)ri->data;
 	struct xw_net *xn;
 	struct net *net;
+	bool exact;
 	int reason;
 
 	if (c->tracked)
@@ -249,6 +286,16 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	if (!capturing(net))
 		return 0;
+	exact = (c->gen & 1) && atomic_read(&xw_lookup_gen) == c->gen;
+	if (READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ON_DEMAND) {
+		unsigned long now = jiffies;
+
+		/* At most one store per jiffy: the line is shared by all CPUs. */
+		if (READ_ONCE(xw_last_reject) != now)
+			WRITE_ONCE(xw_last_reject, now);
+		if (!exact && !lookup_armed() && !READ_ONCE(xw_lookup_broken))
+			queue_work(system_wq, &xw_arm_work);
+	}
 	xn = xw_net(net);
 	if (!((READ_ONCE(xw_global_cfg.enabled) &&
 	       cfg_match(&xw_global_cfg, c->family, reason)) ||
@@ -257,7 +304,7 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		count(net, smp_processor_id(), false, true);
 		return 0;
 	}
-	record(c, net, reason);
+	record(c, net, reason, exact);
 	return 0;
 }
 
@@ -337,11 +384,75 @@ static void probe_reset(struct kretprobe *rp)
 
 static u64 xw_missed_total;
 
+/* Put the lookup probes in place.  Called with xw_cfg_mutex held. */
+static void lookup_arm(void)
+{
+	lockdep_assert_held(&xw_cfg_mutex);
+	if (lookup_armed() || xw_lookup_broken)
+		return;
+	probe_reset(&xw_probe_lookup);
+	if (register_kretprobe(&xw_probe_lookup)) {
+		pr_info("xfrmwhy: cannot probe the policy lookup: approximate mode\n");
+		WRITE_ONCE(xw_lookup_broken, true);
+		return;
+	}
+	probe_reset(&xw_probe_sk_lookup);
+	xw_sk_lookup_ok = !register_kretprobe(&xw_probe_sk_lookup);
+	atomic_inc(&xw_lookup_gen);
+}
+
+/* Remove them.  Called with xw_cfg_mutex held. */
+static void lookup_disarm(void)
+{
+	struct kretprobe *rps[2] = { &xw_probe_lookup, &xw_probe_sk_lookup };
+
+	lockdep_assert_held(&xw_cfg_mutex);
+	if (!lookup_armed())
+		return;
+	/* Checks in flight now stop being exact before a lookup goes. */
+	atomic_inc(&xw_lookup_gen);
+	/* Pairs with the text patching's own barriers on every CPU. */
+	smp_mb__after_atomic();
+	unregister_kretprobes(rps, xw_sk_lookup_ok ? 2 : 1);
+	xw_sk_lookup_ok = false;
+}
+
+static void arm_fn(struct work_struct *work)
+{
+	mutex_lock(&xw_cfg_mutex);
+	if (xw_active && READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ON_DEMAND &&
+	    !lookup_armed()) {
+		lookup_arm();
+		if (lookup_armed())
+			schedule_delayed_work(&xw_idle_work,
+					      READ_ONCE(xw_lookup_idle) * HZ);
+	}
+	mutex_unlock(&xw_cfg_mutex);
+}
+
+static void idle_fn(struct work_struct *work)
+{
+	unsigned long idle = READ_ONCE(xw_lookup_idle) * HZ;
+	unsigned long due = READ_ONCE(xw_last_reject) + idle;
+
+	mutex_lock(&xw_cfg_mutex);
+	if (lookup_armed() &&
+	    READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ON_DEMAND) {
+		if (time_before(jiffies, due))
+			schedule_delayed_work(&xw_idle_work, due - jiffies);
+		else
+			lookup_disarm();
+	}
+	mutex_unlock(&xw_cfg_mutex);
+}
+
 /**
  * xw_hooks_enable() - register the probes
  *
- * The lookup probes are best effort: without them events carry no policy
- * and say they are not exact.  Called with xw_cfg_mutex held.
+ * The check probe always; the lookup probes now with lookup_probes=1, at
+ * the first rejection with 2, never with 0.  They are best effort:
+ * without them events carry no policy and say they are not exact.  Called
+ * with xw_cfg_mutex held.
  *
  * Return: 0, or the error registering the check probe.
  */
@@ -351,26 +462,16 @@ int xw_hooks_enable(void)
 
 	if (xw_active)
 		return 0;
-	/* Lookups first: a check must never see half of its lookups. */
-	probe_reset(&xw_probe_lookup);
-	xw_lookup_ok = xw_lookup_probes && !register_kretprobe(&xw_probe_lookup);
-	probe_reset(&xw_probe_sk_lookup);
-	xw_sk_lookup_ok = xw_lookup_ok &&
-			  !register_kretprobe(&xw_probe_sk_lookup);
+	WRITE_ONCE(xw_lookup_broken, false);
+	if (READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ALWAYS)
+		lookup_arm();
 	probe_reset(&xw_probe_check);
 	err = register_kretprobe(&xw_probe_check);
 	if (err) {
 		pr_err("xfrmwhy: cannot probe __xfrm_policy_check: %d\n", err);
-		if (xw_sk_lookup_ok)
-			unregister_kretprobe(&xw_probe_sk_lookup);
-		if (xw_lookup_ok)
-			unregister_kretprobe(&xw_probe_lookup);
-		xw_lookup_ok = false;
-		xw_sk_lookup_ok = false;
+		lookup_disarm();
 		return err;
 	}
-	if (!xw_lookup_ok)
-		pr_info("xfrmwhy: approximate mode: policies are looked up again when events are read\n");
 	xw_active = true;
 	return 0;
 }
@@ -382,20 +483,34 @@ int xw_hooks_enable(void)
  */
 void xw_hooks_disable(void)
 {
-	struct kretprobe *rps[3];
-	int n = 0;
-
 	if (!xw_active)
 		return;
 	/* The check first, so that no followed check outlives its lookups. */
-	rps[n++] = &xw_probe_check;
-	if (xw_sk_lookup_ok)
-		rps[n++] = &xw_probe_sk_lookup;
-	if (xw_lookup_ok)
-		rps[n++] = &xw_probe_lookup;
-	unregister_kretprobes(rps, n);
+	unregister_kretprobe(&xw_probe_check);
 	xw_missed_total += xw_probe_check.nmissed;
+	lookup_disarm();
 	xw_active = false;
+}
+
+/**
+ * xw_hooks_idle_changed() - apply a new lookup_idle to armed probes now
+ */
+void xw_hooks_idle_changed(void)
+{
+	/* The work recomputes when the probes are due to go. */
+	if (delayed_work_pending(&xw_idle_work))
+		mod_delayed_work(system_wq, &xw_idle_work, 0);
+}
+
+/**
+ * xw_hooks_exit() - wait for the arming work items; at module unload
+ *
+ * Called after xw_hooks_disable(), without xw_cfg_mutex (they take it).
+ */
+void xw_hooks_exit(void)
+{
+	cancel_work_sync(&xw_arm_work);
+	cancel_delayed_work_sync(&xw_idle_work);
 }
 
 /**
@@ -409,13 +524,23 @@ bool xw_hooks_active(void)
 }
 
 /**
- * xw_hooks_exact() - do events name the policy the kernel checked?
+ * xw_hooks_mode() - how events get their policy data
  *
- * Return: true when the lookup probe is (or, capture off, would be) in place.
+ * Return: an enum xfrmwhy_hook_mode value: the lookup_probes parameter,
+ * or approximate when the lookup cannot be probed on this kernel.
  */
-bool xw_hooks_exact(void)
+u8 xw_hooks_mode(void)
 {
-	return xw_active ? xw_lookup_ok : READ_ONCE(xw_lookup_probes);
+	switch (READ_ONCE(xw_lookup_probes)) {
+	case XW_LOOKUP_ALWAYS:
+		return xw_lookup_broken ? XFRMWHY_HOOK_APPROXIMATE :
+					  XFRMWHY_HOOK_EXACT;
+	case XW_LOOKUP_ON_DEMAND:
+		return xw_lookup_broken ? XFRMWHY_HOOK_APPROXIMATE :
+					  XFRMWHY_HOOK_ON_DEMAND;
+	default:
+		return XFRMWHY_HOOK_APPROXIMATE;
+	}
 }
 
 /**
@@ -437,9 +562,9 @@ u32 xw_features(void)
 {
 	u32 f = 0;
 
-	if (xw_hooks_exact())
+	if (lookup_armed())
 		f |= 1u << XFRMWHY_FEATURE_LOOKUP_PROBE;
-	if (xw_active ? xw_sk_lookup_ok : READ_ONCE(xw_lookup_probes))
+	if (lookup_armed() && xw_sk_lookup_ok)
 		f |= 1u << XFRMWHY_FEATURE_SK_LOOKUP_PROBE;
 #ifdef XFRMWHY_HAVE_VERIFIED_CNT
 	f |= 1u << XFRMWHY_FEATURE_VERIFIED_CNT;

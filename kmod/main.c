@@ -60,10 +60,56 @@ static const struct kernel_param_ops ring_size_ops = {
 module_param_cb(ring_size, &ring_size_ops, &xw_ring_size, 0644);
 MODULE_PARM_DESC(ring_size, "events buffered per CPU (16..65536, default 256)");
 
-bool xw_lookup_probes = true;
-module_param_named(lookup_probes, xw_lookup_probes, bool, 0644);
+static int uint_range_set(const char *val, const struct kernel_param *kp,
+			  unsigned int min, unsigned int max)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (n < min || n > max) {
+		pr_err("xfrmwhy: %s must be within %u..%u\n", kp->name, min, max);
+		return -ERANGE;
+	}
+	*(unsigned int *)kp->arg = n;
+	return 0;
+}
+
+static int lookup_probes_set(const char *val, const struct kernel_param *kp)
+{
+	return uint_range_set(val, kp, XW_LOOKUP_NEVER, XW_LOOKUP_ON_DEMAND);
+}
+
+static const struct kernel_param_ops lookup_probes_ops = {
+	.set = lookup_probes_set,
+	.get = param_get_uint,
+};
+
+unsigned int xw_lookup_probes = XW_LOOKUP_ON_DEMAND;
+module_param_cb(lookup_probes, &lookup_probes_ops, &xw_lookup_probes, 0644);
 MODULE_PARM_DESC(lookup_probes,
-		 "probe the policy lookups for exact events (0: approximate, from the SPD when read); applies at the next enable");
+		 "probe the policy lookups for exact events: 0 never (policy found again when read), 1 always, 2 from the first rejection until lookup_idle seconds without one (default); applies at the next enable");
+
+static int lookup_idle_set(const char *val, const struct kernel_param *kp)
+{
+	int err = uint_range_set(val, kp, 1, 86400);
+
+	if (!err)
+		xw_hooks_idle_changed();
+	return err;
+}
+
+static const struct kernel_param_ops lookup_idle_ops = {
+	.set = lookup_idle_set,
+	.get = param_get_uint,
+};
+
+unsigned int xw_lookup_idle = 60;
+module_param_cb(lookup_idle, &lookup_idle_ops, &xw_lookup_idle, 0644);
+MODULE_PARM_DESC(lookup_idle,
+		 "seconds without a rejection after which on-demand lookup probes go (1..86400, default 60)");
 
 static bool enable;
 module_param(enable, bool, 0444);
@@ -163,6 +209,7 @@ static void __exit xw_exit(void)
 	mutex_lock(&xw_cfg_mutex);
 	xw_hooks_disable();
 	mutex_unlock(&xw_cfg_mutex);
+	xw_hooks_exit();
 	xw_genl_exit();
 	unregister_pernet_subsys(&xw_net_ops);
 	xw_rings_free();

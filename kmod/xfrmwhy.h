@@ -83,7 +83,10 @@ extern struct mutex xw_cfg_mutex;
 extern struct xw_cfg xw_global_cfg;	/* init-netns "all namespaces" */
 extern u32 xw_rate_limit;		/* events/s per CPU, 0 = none */
 extern unsigned int xw_ring_size;
-extern bool xw_lookup_probes;	/* module parameter: try exact mode */
+/* Values of the lookup_probes parameter. */
+enum { XW_LOOKUP_NEVER, XW_LOOKUP_ALWAYS, XW_LOOKUP_ON_DEMAND };
+extern unsigned int xw_lookup_probes;	/* module parameter */
+extern unsigned int xw_lookup_idle;	/* seconds, on demand */
 extern atomic64_t xw_notify_lost;
 extern struct xw_stats __percpu *xw_stats_all;	/* every namespace */
 extern int xw_netns_enabled;	/* namespaces with cfg.enabled; cfg mutex */
@@ -97,7 +100,9 @@ static inline struct xw_net *xw_net(const struct net *net)
 int xw_hooks_enable(void);
 void xw_hooks_disable(void);
 bool xw_hooks_active(void);
-bool xw_hooks_exact(void);
+u8 xw_hooks_mode(void);
+void xw_hooks_exit(void);
+void xw_hooks_idle_changed(void);
 u64 xw_hooks_missed(void);
 u32 xw_features(void);
 int xw_capture_update(void);

@@ -13,7 +13,7 @@ trap cleanup EXIT
 
 ktap_plan 5
 
-xw_load || { echo "Bail out! cannot load xfrmwhy"; exit 1; }
+xw_load lookup_probes=1 || { echo "Bail out! cannot load xfrmwhy"; exit 1; }
 seed_setup 16385 16389 1 || { echo "Bail out! cannot build the topology"; exit 1; }
 "$XFRMWHY" enable >/dev/null || { echo "Bail out! xfrmwhy enable failed"; exit 1; }
 before=$(xfrm_stat gwa XfrmInTmplMismatch)

@@ -489,6 +489,19 @@ const char *xw_mismatch_name(unsigned int bit)
 	return bit < __XFRMWHY_MISMATCH_CNT ? mismatch_names[bit] : NULL;
 }
 
+const char *xw_hook_mode_name(unsigned int mode)
+{
+	switch (mode) {
+	case XFRMWHY_HOOK_EXACT:
+		return "exact";
+	case XFRMWHY_HOOK_APPROXIMATE:
+		return "approximate";
+	case XFRMWHY_HOOK_ON_DEMAND:
+		return "on_demand";
+	}
+	return NULL;
+}
+
 const char *xw_feature_name(unsigned int bit)
 {
 	switch (bit) {

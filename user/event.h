@@ -131,6 +131,7 @@ const char *xw_proto_name(unsigned int ipsec_proto);	/* "esp", NULL */
 const char *xw_mode_name(unsigned int mode);		/* NULL if unknown */
 const char *xw_mismatch_name(unsigned int bit);		/* "tunnel_src" */
 const char *xw_feature_name(unsigned int bit);		/* NULL if unknown */
+const char *xw_hook_mode_name(unsigned int mode);	/* NULL if unknown */
 
 /* True for protocols whose flow carries ports / ICMP type and code. */
 bool xw_l4_has_ports(unsigned int ipproto);

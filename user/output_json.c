@@ -211,8 +211,7 @@ struct json_object *xw_json_status(const struct xw_status *st)
 	add(o, "missed", json_object_new_uint64(st->missed));
 	add(o, "notify_lost", json_object_new_uint64(st->notify_lost));
 	add(o, "hook_mode", !st->has_hook_mode ? NULL :
-		json_object_new_string(st->hook_mode == XFRMWHY_HOOK_EXACT ?
-				       "exact" : "approximate"));
+		jname(xw_hook_mode_name(st->hook_mode), st->hook_mode));
 	add(o, "features", json_features(st->features));
 	add(o, "netns", st->has_netns ? json_object_new_int64(st->netns) : NULL);
 	add(o, "all_netns", json_object_new_boolean(st->all_netns));

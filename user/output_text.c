@@ -194,10 +194,17 @@ void xw_text_status(FILE *f, const struct xw_status *st)
 	else
 		fprintf(f, "  scope:      %s\n", st->all_netns ?
 			"all network namespaces" : "this network namespace");
-	if (st->has_hook_mode)
-		fprintf(f, "  hook mode:  %s\n",
-			st->hook_mode == XFRMWHY_HOOK_EXACT ? "exact" :
-			"approximate (policies are reconstructed)");
+	if (st->has_hook_mode) {
+		fputs("  hook mode:  ", f);
+		name_or_num(f, xw_hook_mode_name(st->hook_mode), st->hook_mode);
+		if (st->hook_mode == XFRMWHY_HOOK_APPROXIMATE)
+			fputs(" (policies are reconstructed)", f);
+		else if (st->hook_mode == XFRMWHY_HOOK_ON_DEMAND)
+			fputs(st->features & (1u << XFRMWHY_FEATURE_LOOKUP_PROBE) ?
+			      " (lookup probes in place: events are exact)" :
+			      " (lookup probes not in place: the next rejection arms them)", f);
+		fputc('\n', f);
+	}
 	fputs("  features:  ", f);
 	for (bit = 0; bit < 32; bit++)
 		if (st->features & (1u << bit)) {

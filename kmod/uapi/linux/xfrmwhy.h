@@ -107,7 +107,7 @@ enum xfrmwhy_dir {
 
 /* Bits of XFRMWHY_A_FEATURES: what the module found in this kernel. */
 enum xfrmwhy_feature {
-	XFRMWHY_FEATURE_LOOKUP_PROBE,	/* exact policy via lookup probes */
+	XFRMWHY_FEATURE_LOOKUP_PROBE,	/* lookup probes in place now */
 	XFRMWHY_FEATURE_SK_LOOKUP_PROBE,/* socket policies seen too */
 	XFRMWHY_FEATURE_VERIFIED_CNT,	/* sec_path.verified_cnt rules */
 	XFRMWHY_FEATURE_SUB_POLICY,	/* CONFIG_XFRM_SUB_POLICY */
@@ -118,6 +118,7 @@ enum xfrmwhy_feature {
 enum xfrmwhy_hook_mode {
 	XFRMWHY_HOOK_EXACT,		/* the policy the kernel looked up */
 	XFRMWHY_HOOK_APPROXIMATE,	/* no lookup probe: no policy data */
+	XFRMWHY_HOOK_ON_DEMAND,		/* lookup probes while rejections come */
 };
 
 enum xfrmwhy_cmd {
