@@ -139,8 +139,7 @@ static int xw_status_fill(struct sk_buff *skb, struct net *net)
 	    nla_put_u8(skb, XFRMWHY_A_FILTER_FAMILY, cfg->family) ||
 	    nla_put_u32(skb, XFRMWHY_A_FILTER_REASONS, cfg->reasons) ||
 	    nla_put_u32(skb, XFRMWHY_A_RATE_LIMIT, xw_rate_limit) ||
-	    nla_put_u8(skb, XFRMWHY_A_HOOK_MODE, xw_hooks_exact() ?
-		       XFRMWHY_HOOK_EXACT : XFRMWHY_HOOK_APPROXIMATE) ||
+	    nla_put_u8(skb, XFRMWHY_A_HOOK_MODE, xw_hooks_mode()) ||
 	    nla_put_u32(skb, XFRMWHY_A_FEATURES, xw_features()) ||
 	    nla_put_u64_64bit(skb, XFRMWHY_A_MISSED, xw_hooks_missed(),
 			      XFRMWHY_A_PAD) ||
@@ -565,12 +564,31 @@ static int xw_events_fill(struct sk_buff *skb, struct netlink_callback *cb,
 /*
  * Notifications.  The packet path only kicks the work; the work copies
  * events out of the rings and multicasts them, with GFP_KERNEL, to the
- * listeners of the event's namespace and of the initial one.  An event a
- * listener received is consumed; one nobody listened to stays for drain.
+ * listeners of the event's namespace and of the initial one.  Events go
+ * out in batches, each event its own genetlink message, several messages
+ * to an skb, so that a listener wakes once per batch, not per event.  An
+ * event a listener received is consumed; one nobody listened to stays for
+ * drain.
  */
 static void xw_notify_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xw_notify_work, xw_notify_fn);
 atomic64_t xw_notify_lost = ATOMIC64_INIT(0);
+
+#define XW_NOTIFY_BYTES	16384	/* one notification skb, head included */
+#define XW_NOTIFY_MAX	64	/* events per batch */
+
+/* One batch: events of one namespace, to init_net's and to its listeners. */
+struct xw_notify {
+	struct net *net;		/* the events' namespace, held, or NULL */
+	u32 netns;
+	bool want[2];			/* init_net, net have listeners */
+	struct sk_buff *skb[2];
+	int n;
+	struct {
+		int cpu;
+		u64 pos, seq;
+	} ev[XW_NOTIFY_MAX];
+};
 
 /**
  * xw_has_listeners() - is anyone subscribed to events of this namespace?
@@ -599,67 +617,129 @@ void xw_notify_kick(void)
 		schedule_delayed_work(&xw_notify_work, msecs_to_jiffies(5));
 }
 
-/* Multicast @msg in @net; true if some listener got it. */
-static bool notify_one(struct sk_buff *msg, struct net *net)
+/* Multicast @msg (@n events) in @net; true if some listener got it. */
+static bool notify_one(struct sk_buff *msg, struct net *net, int n)
 {
 	int err;
 
-	if (!genl_has_listeners(&xw_family, net, XW_MCGRP_EVENTS)) {
-		nlmsg_free(msg);
-		return false;
-	}
 	err = genlmsg_multicast_netns(&xw_family, net, msg, 0, XW_MCGRP_EVENTS,
 				      GFP_KERNEL);
 	if (err == -ESRCH)
 		return false;
 	if (err)
-		atomic64_inc(&xw_notify_lost);
+		atomic64_add(n, &xw_notify_lost);
 	return true;
 }
 
-static bool notify_event(struct xw_event *ev)
+static void batch_flush(struct xw_notify *b)
 {
-	struct sk_buff *msg, *copy = NULL;
 	bool sent = false;
-	struct net *net;
-	void *hdr;
+	int i;
 
-	xw_approximate_in(ev);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		goto lost;
-	hdr = genlmsg_put(msg, 0, 0, &xw_family, 0, XFRMWHY_CMD_EVENT);
-	if (!hdr || put_event(msg, ev)) {
-		nlmsg_free(msg);
-		goto lost;
-	}
-	genlmsg_end(msg, hdr);
-
-	net = net_by_inum(ev->netns);
-	if (net && !net_eq(net, &init_net)) {
-		copy = skb_clone(msg, GFP_KERNEL);
-		if (copy)
-			sent |= notify_one(copy, net);
+	for (i = 0; i < 2; i++) {
+		if (!b->skb[i])
+			continue;
+		if (b->skb[i]->len)
+			sent |= notify_one(b->skb[i], i ? b->net : &init_net,
+					   b->n);
 		else
-			atomic64_inc(&xw_notify_lost);
+			nlmsg_free(b->skb[i]);
+		b->skb[i] = NULL;
 	}
-	if (net)
-		put_net(net);
-	sent |= notify_one(msg, &init_net);
-	return sent;
-lost:
-	atomic64_inc(&xw_notify_lost);
-	return false;
+	for (i = 0; sent && i < b->n; i++)
+		xw_ring_consume(b->ev[i].cpu, b->ev[i].pos, b->ev[i].seq);
+	b->n = 0;
+}
+
+/* Start a batch for the namespace of inode @netns. */
+static void batch_start(struct xw_notify *b, u32 netns)
+{
+	if (b->netns != netns || !b->net) {
+		if (b->net)
+			put_net(b->net);
+		b->net = net_by_inum(netns);
+		b->netns = netns;
+	}
+	/* Listeners come and go: asked once per batch. */
+	b->want[0] = genl_has_listeners(&xw_family, &init_net,
+					XW_MCGRP_EVENTS);
+	b->want[1] = b->net && !net_eq(b->net, &init_net) &&
+		     genl_has_listeners(&xw_family, b->net, XW_MCGRP_EVENTS);
+}
+
+/* Append @ev to every wanted skb of the batch; false if it did not fit. */
+static bool batch_put(struct xw_notify *b, const struct xw_event *ev)
+{
+	unsigned char *mark[2] = { };
+	int i, j;
+
+	for (i = 0; i < 2; i++) {
+		void *hdr;
+
+		if (!b->want[i])
+			continue;
+		if (!b->skb[i])
+			b->skb[i] = alloc_skb(SKB_WITH_OVERHEAD(XW_NOTIFY_BYTES),
+					      GFP_KERNEL);
+		if (!b->skb[i])
+			continue;	/* counted lost by the caller */
+		mark[i] = skb_tail_pointer(b->skb[i]);
+		hdr = genlmsg_put(b->skb[i], 0, 0, &xw_family, 0,
+				  XFRMWHY_CMD_EVENT);
+		if (!hdr || put_event(b->skb[i], ev)) {
+			for (j = 0; j <= i; j++)
+				if (mark[j])
+					nlmsg_trim(b->skb[j], mark[j]);
+			return false;
+		}
+		genlmsg_end(b->skb[i], hdr);
+	}
+	return true;
+}
+
+static void batch_add(struct xw_notify *b, struct xw_event *ev, int cpu,
+		      u64 pos)
+{
+	if (b->n && (b->netns != ev->netns || b->n == XW_NOTIFY_MAX))
+		batch_flush(b);
+	if (!b->n)
+		batch_start(b, ev->netns);
+	if (!b->want[0] && !b->want[1])
+		return;		/* nobody listens: it stays for drain */
+	if (!ev->exact && !ev->npols && b->net)
+		xw_approximate(ev, b->net);
+	if (!batch_put(b, ev)) {
+		batch_flush(b);
+		batch_start(b, ev->netns);
+		if (!batch_put(b, ev)) {
+			atomic64_inc(&xw_notify_lost);
+			return;
+		}
+	}
+	if ((b->want[0] && !b->skb[0]) || (b->want[1] && !b->skb[1])) {
+		/* No memory for a copy: that listener misses it. */
+		atomic64_inc(&xw_notify_lost);
+		if (!b->skb[0] && !b->skb[1])
+			return;	/* nobody got it: it stays for drain */
+	}
+	b->ev[b->n].cpu = cpu;
+	b->ev[b->n].pos = pos;
+	b->ev[b->n].seq = ev->seq;
+	b->n++;
 }
 
 static void xw_notify_fn(struct work_struct *work)
 {
+	struct xw_notify *b;
 	struct xw_event *ev;
 	int cpu, budget = 1024;
 	u64 pos;
 
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
-	if (!ev) {
+	if (!b || !ev) {
+		kfree(b);
+		kfree(ev);
 		schedule_delayed_work(&xw_notify_work, HZ / 10);
 		return;
 	}
@@ -667,11 +747,14 @@ static void xw_notify_fn(struct work_struct *work)
 	for_each_possible_cpu(cpu) {
 		while (budget > 0 && xw_ring_next_notify(cpu, ev, &pos)) {
 			budget--;
-			if (notify_event(ev))
-				xw_ring_consume(cpu, pos, ev->seq);
+			batch_add(b, ev, cpu, pos);
 		}
 	}
+	batch_flush(b);
 	mutex_unlock(&xw_cfg_mutex);
+	if (b->net)
+		put_net(b->net);
+	kfree(b);
 	kfree(ev);
 	if (!budget)
 		schedule_delayed_work(&xw_notify_work, 1);

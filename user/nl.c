@@ -508,6 +508,12 @@ int xw_nl_watch(struct xw_nl *nl, const struct xw_scope *sc,
 	nl_socket_disable_seq_check(nl->sk);
 	/* A burst of drops should not overrun us: 4 MiB of socket buffer. */
 	nl_socket_set_buffer_size(nl->sk, 4 << 20, 0);
+	/*
+	 * The kernel packs a batch of events into one datagram of up to
+	 * 16 KiB: peek at each datagram's size so none is cut short.
+	 */
+	nl_socket_enable_msg_peek(nl->sk);
+	nl_socket_set_msg_buf_size(nl->sk, 32 << 10);
 	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, notify_cb, &c);
 
 	pfd.fd = nl_socket_get_fd(nl->sk);
