@@ -574,7 +574,7 @@ static void xw_notify_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xw_notify_work, xw_notify_fn);
 atomic64_t xw_notify_lost = ATOMIC64_INIT(0);
 
-#define XW_NOTIFY_BYTES	16384	/* one notification skb, head included */
+#define XW_NOTIFY_BYTES	32768	/* one notification skb, head included */
 #define XW_NOTIFY_MAX	64	/* events per batch */
 
 /* One batch: events of one namespace, to init_net's and to its listeners. */

@@ -150,6 +150,42 @@ static void ring_reclaim(struct xw_ring *r)
 		r->notify = r->tail;
 }
 
+/* Copy what an event holds: its fixed part and the entries it counts. */
+static void event_copy(struct xw_event *dst, const struct xw_event *src)
+{
+	memcpy(dst, src, offsetof(struct xw_event, sa));
+	memcpy(dst->sa, src->sa,
+	       min_t(int, src->nsa, XW_MAX_DEPTH) * sizeof(src->sa[0]));
+	memcpy(dst->pol, src->pol,
+	       min_t(int, src->npols, 2) * sizeof(src->pol[0]));
+	memcpy(dst->tmpl, src->tmpl,
+	       min_t(int, src->ntmpl, XW_MAX_DEPTH) * sizeof(src->tmpl[0]));
+	memcpy(dst->res, src->res, sizeof(src->res));
+}
+
+/* The scan of xw_ring_next(); ring lock held. */
+static bool ring_next_locked(struct xw_ring *r, struct xw_ring_scan *s,
+			     struct xw_event *out, u64 *slot_pos)
+{
+	bool found = false;
+	u64 pos;
+
+	for (pos = max(s->pos, r->tail); pos < r->head; pos++) {
+		struct xw_slot *sl = slot_at(r, pos);
+
+		if (sl->state != XW_SLOT_FULL)
+			continue;
+		if (s->netns && sl->ev.netns != s->netns)
+			continue;
+		event_copy(out, &sl->ev);
+		*slot_pos = pos;
+		found = true;
+		break;
+	}
+	s->pos = pos + found;
+	return found;
+}
+
 /**
  * xw_ring_next() - copy the next buffered event of a namespace
  * @cpu: whose ring
@@ -163,23 +199,10 @@ bool xw_ring_next(int cpu, struct xw_ring_scan *s, struct xw_event *out,
 		  u64 *slot_pos)
 {
 	struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
-	bool found = false;
-	u64 pos;
+	bool found;
 
 	spin_lock_bh(&r->lock);
-	for (pos = max(s->pos, r->tail); pos < r->head; pos++) {
-		struct xw_slot *sl = slot_at(r, pos);
-
-		if (sl->state != XW_SLOT_FULL)
-			continue;
-		if (s->netns && sl->ev.netns != s->netns)
-			continue;
-		memcpy(out, &sl->ev, sizeof(*out));
-		*slot_pos = pos;
-		found = true;
-		break;
-	}
-	s->pos = pos + found;
+	found = ring_next_locked(r, s, out, slot_pos);
 	spin_unlock_bh(&r->lock);
 	return found;
 }
@@ -216,15 +239,12 @@ void xw_ring_consume(int cpu, u64 pos, u64 seq)
 bool xw_ring_next_notify(int cpu, struct xw_event *out, u64 *slot_pos)
 {
 	struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
-	struct xw_ring_scan s;
+	struct xw_ring_scan s = { .netns = 0 };
 	bool found;
 
 	spin_lock_bh(&r->lock);
 	s.pos = r->notify;
-	spin_unlock_bh(&r->lock);
-	s.netns = 0;
-	found = xw_ring_next(cpu, &s, out, slot_pos);
-	spin_lock_bh(&r->lock);
+	found = ring_next_locked(r, &s, out, slot_pos);
 	if (s.pos > r->notify)
 		r->notify = s.pos;
 	spin_unlock_bh(&r->lock);

@@ -510,7 +510,7 @@ int xw_nl_watch(struct xw_nl *nl, const struct xw_scope *sc,
 	nl_socket_set_buffer_size(nl->sk, 4 << 20, 0);
 	/*
 	 * The kernel packs a batch of events into one datagram of up to
-	 * 16 KiB: peek at each datagram's size so none is cut short.
+	 * 32 KiB: peek at each datagram's size so none is cut short.
 	 */
 	nl_socket_enable_msg_peek(nl->sk);
 	nl_socket_set_msg_buf_size(nl->sk, 32 << 10);
