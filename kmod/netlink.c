@@ -480,10 +480,9 @@ static int put_event(struct sk_buff *skb, const struct xw_event *ev)
 
 /* State of one EVENTS_GET dump, across its callbacks. */
 struct xw_dump {
-	struct xw_ring_scan scan;
-	int cpu;
 	bool peek;
 	struct xw_event ev;
+	struct xw_ring_scan scan[];	/* per possible CPU */
 };
 
 static int xw_events_start(struct netlink_callback *cb)
@@ -491,20 +490,20 @@ static int xw_events_start(struct netlink_callback *cb)
 	struct nlattr **attrs = xw_dump_attrs(cb);
 	struct xw_dump *st;
 	struct net *net;
-	int err;
+	int err, cpu;
 
 	err = xw_scope(sock_net(cb->skb->sk), attrs, cb->extack, &net);
 	if (err)
 		return err;
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	st = kzalloc(struct_size(st, scan, nr_cpu_ids), GFP_KERNEL);
 	if (!st) {
 		if (net)
 			put_net(net);
 		return -ENOMEM;
 	}
-	st->scan.netns = net ? net->ns.inum : 0;
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		st->scan[cpu].netns = net ? net->ns.inum : 0;
 	st->peek = nla_get_flag(attrs[XFRMWHY_A_PEEK]);
-	st->cpu = cpumask_first(cpu_possible_mask);
 	if (net)
 		put_net(net);
 	cb->args[0] = (long)st;
@@ -532,31 +531,50 @@ static int xw_events_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret;
 }
 
+/* The CPU whose ring holds the oldest unread event of the dump's scope. */
+static int oldest_cpu(struct xw_dump *st)
+{
+	u64 seq, best_seq = U64_MAX;
+	int cpu, best = -1;
+
+	for_each_possible_cpu(cpu)
+		if (xw_ring_peek(cpu, &st->scan[cpu], &seq) && seq < best_seq) {
+			best = cpu;
+			best_seq = seq;
+		}
+	return best;
+}
+
+/*
+ * Events go out oldest first across the CPUs' rings (a merge by sequence
+ * number), so a drain reads as the drops happened.
+ */
 static int xw_events_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			  struct xw_dump *st)
 {
+	int cpu;
 	u64 pos;
 
-	for (; st->cpu < nr_cpu_ids;
-	     st->cpu = cpumask_next(st->cpu, cpu_possible_mask), st->scan.pos = 0) {
-		while (xw_ring_next(st->cpu, &st->scan, &st->ev, &pos)) {
-			void *hdr;
+	while ((cpu = oldest_cpu(st)) >= 0) {
+		void *hdr;
 
-			xw_approximate_in(&st->ev);
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &xw_family,
-					  NLM_F_MULTI, XFRMWHY_CMD_EVENTS_GET);
-			if (!hdr || put_event(skb, &st->ev)) {
-				if (hdr)
-					genlmsg_cancel(skb, hdr);
-				/* Not consumed: the next callback starts here. */
-				st->scan.pos = pos;
-				return skb->len ?: -EMSGSIZE;
-			}
-			genlmsg_end(skb, hdr);
-			if (!st->peek)
-				xw_ring_consume(st->cpu, pos, st->ev.seq);
+		/* Another reader may have taken it: look again. */
+		if (!xw_ring_next(cpu, &st->scan[cpu], &st->ev, &pos))
+			continue;
+		xw_approximate_in(&st->ev);
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &xw_family,
+				  NLM_F_MULTI, XFRMWHY_CMD_EVENTS_GET);
+		if (!hdr || put_event(skb, &st->ev)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			/* Not consumed: the next callback starts here. */
+			st->scan[cpu].pos = pos;
+			return skb->len ?: -EMSGSIZE;
 		}
+		genlmsg_end(skb, hdr);
+		if (!st->peek)
+			xw_ring_consume(cpu, pos, st->ev.seq);
 	}
 	return skb->len;
 }

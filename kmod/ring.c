@@ -163,11 +163,10 @@ static void event_copy(struct xw_event *dst, const struct xw_event *src)
 	memcpy(dst->res, src->res, sizeof(src->res));
 }
 
-/* The scan of xw_ring_next(); ring lock held. */
-static bool ring_next_locked(struct xw_ring *r, struct xw_ring_scan *s,
-			     struct xw_event *out, u64 *slot_pos)
+/* The next full slot of the scan's namespace, from s->pos; lock held. */
+static struct xw_slot *ring_find_locked(struct xw_ring *r,
+					const struct xw_ring_scan *s, u64 *slot_pos)
 {
-	bool found = false;
 	u64 pos;
 
 	for (pos = max(s->pos, r->tail); pos < r->head; pos++) {
@@ -177,13 +176,50 @@ static bool ring_next_locked(struct xw_ring *r, struct xw_ring_scan *s,
 			continue;
 		if (s->netns && sl->ev.netns != s->netns)
 			continue;
-		event_copy(out, &sl->ev);
 		*slot_pos = pos;
-		found = true;
-		break;
+		return sl;
 	}
-	s->pos = pos + found;
-	return found;
+	*slot_pos = pos;
+	return NULL;
+}
+
+/* The scan of xw_ring_next(); ring lock held. */
+static bool ring_next_locked(struct xw_ring *r, struct xw_ring_scan *s,
+			     struct xw_event *out, u64 *slot_pos)
+{
+	struct xw_slot *sl = ring_find_locked(r, s, slot_pos);
+
+	if (!sl) {
+		s->pos = *slot_pos;
+		return false;
+	}
+	event_copy(out, &sl->ev);
+	s->pos = *slot_pos + 1;
+	return true;
+}
+
+/**
+ * xw_ring_peek() - the sequence number of the event xw_ring_next() would copy
+ * @cpu: whose ring
+ * @s: scan cursor, moved up to that event (slots before it cannot become
+ *     readable again: positions are never reused)
+ * @seq: set to the event's sequence number
+ *
+ * Return: true if there is such an event.
+ */
+bool xw_ring_peek(int cpu, struct xw_ring_scan *s, u64 *seq)
+{
+	struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
+	struct xw_slot *sl;
+	u64 pos;
+
+	spin_lock_bh(&r->lock);
+	sl = ring_find_locked(r, s, &pos);
+	if (sl)
+		*seq = sl->ev.seq;
+	s->pos = pos;
+	spin_unlock_bh(&r->lock);
+	return sl;
 }
 
 /**

@@ -35,7 +35,7 @@ struct xw_pol {
 	u32 index, priority, mark, mask, if_id;
 	struct xw_sel sel;
 	u8 dir, action, type, ntmpl;
-	bool socket, dead;
+	bool socket, dead, packet_offload;
 };
 
 struct xw_flow {
@@ -119,6 +119,7 @@ struct xw_event *xw_ring_reserve(int cpu, unsigned long *flags);
 void xw_ring_commit(int cpu, bool keep, unsigned long flags);
 bool xw_ring_next(int cpu, struct xw_ring_scan *s, struct xw_event *out,
 		  u64 *slot_pos);
+bool xw_ring_peek(int cpu, struct xw_ring_scan *s, u64 *seq);
 void xw_ring_consume(int cpu, u64 pos, u64 seq);
 u32 xw_ring_discard(u32 netns);
 u32 xw_ring_buffered(int cpu, u32 netns);

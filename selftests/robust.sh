@@ -15,7 +15,7 @@ stop_flood() {
 	flood_pid=
 }
 trap 'stop_flood; ns_cleanup; xw_unload' EXIT
-ktap_plan 6
+ktap_plan 7
 
 T="src 192.0.2.2 dst 192.0.2.1"
 pair_setup || { echo "Bail out! topology"; exit 1; }
@@ -49,6 +49,26 @@ t_accounting() {
 	assert_eq "events drained" "$(xw_events a | grep -c .)" "$rec"
 	"$XFRMWHY" disable >/dev/null
 	"$XFRMWHY" enable --ring-size 256 >/dev/null
+}
+
+# Each CPU has its own ring: a drain merges them, oldest event first.
+# Packets sent from a task pinned to a CPU are received on that CPU
+# (veth hands them to that CPU's backlog).
+t_drain_order() {
+	local ev
+	[ "$(nproc)" -ge 2 ] || { t_skip_why="one CPU"; return "$KSFT_SKIP"; }
+	"$XFRMWHY" enable >/dev/null
+	"$XFRMWHY" clear >/dev/null
+	in_ns b taskset -c 1 "$XW_SEND" -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p 9000 -n 2 >/dev/null
+	in_ns b taskset -c 0 "$XW_SEND" -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p 9000 -n 2 >/dev/null
+	ev=$(xw_events a)
+	assert_eq "cpus in drain order" "$(jq -c .cpu <<<"$ev" | tr '\n' ' ')" "1 1 0 0 "
+	assert_eq "seq in drain order" "$(jq -s -c '[.[].seq] | . == sort' <<<"$ev")" true
+	"$XFRMWHY" clear >/dev/null
+	in_ns b taskset -c 1 "$XW_SEND" -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p 9000 -n 1 >/dev/null
+	in_ns b taskset -c 0 "$XW_SEND" -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p 9000 -n 1 >/dev/null
+	in_ns b taskset -c 1 "$XW_SEND" -s 10.2.0.1 -P 4500 -d 10.1.0.1 -p 9000 -n 1 >/dev/null
+	assert_eq "cpus, peek" "$("$XFRMWHY" drain --json --peek --netns a | jq -c .cpu | tr '\n' ' ')" "1 0 1 "
 }
 
 t_filters() {
@@ -129,6 +149,7 @@ t_unload_under_flood() {
 }
 
 run_case accounting_10000_small_ring t_accounting
+run_case drain_oldest_first_across_cpus t_drain_order
 run_case reason_and_family_filters t_filters
 run_case rate_limit_counts_lost t_rate_limit
 run_case probes_removed_on_disable t_probes_gone
