@@ -19,6 +19,23 @@
 #define XFRMWHY_HAVE_VERIFIED_CNT 1
 #endif
 
+/*
+ * Packet-offload policies pass skbs without a secpath (6.2): tmpl_diff's
+ * rules.packet_offload, and whether a policy is offloaded that way.
+ */
+#ifdef XFRMWHY_CT_POLICY_PACKET_OFFLOAD
+#define XFRMWHY_HAVE_POLICY_PACKET_OFFLOAD 1
+#endif
+
+static inline bool xw_pol_packet_offload(const struct xfrm_policy *pol)
+{
+#ifdef XFRMWHY_HAVE_POLICY_PACKET_OFFLOAD
+	return pol->xdo.type == XFRM_DEV_OFFLOAD_PACKET;
+#else
+	return false;
+#endif
+}
+
 /* __xfrm_decode_session() gained a struct net * first argument (6.8). */
 static inline int xw_decode_session(struct net *net, struct sk_buff *skb,
 				    struct flowi *fl, unsigned int family,
@@ -48,6 +65,16 @@ static inline int xw_decode_session(struct net *net, struct sk_buff *skb,
 #define XFRMWHY_HAVE_MCGRP_PERM 1
 #else
 #define XFRMWHY_MCGRP_PERM 0
+#endif
+
+/*
+ * The per-CPU system workqueue, by its current name: 7.x logs "enqueued on
+ * deprecated workqueue" for work queued on system_wq.
+ */
+#ifdef XFRMWHY_CT_SYSTEM_PERCPU_WQ
+#define xw_system_wq system_percpu_wq
+#else
+#define xw_system_wq system_wq
 #endif
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)

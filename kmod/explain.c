@@ -181,6 +181,7 @@ void xw_fill_policies(struct xw_event *ev, struct xfrm_policy *const *pols,
 		d->type = pol->type;
 		d->socket = p == 0 && socket;
 		d->dead = READ_ONCE(pol->walk.dead);
+		d->packet_offload = xw_pol_packet_offload(pol);
 		copy_sel(&d->sel, &pol->selector);
 		d->ntmpl = pol->xfrm_nr;
 		for (i = 0; i < pol->xfrm_nr && ev->ntmpl < XW_MAX_DEPTH; i++)
@@ -211,6 +212,12 @@ void xw_explain(struct xw_event *ev, const struct sec_path *sp, u32 if_id)
 	d.rules.verified_cnt = true;
 #endif
 	d.rules.ipv6_mip6 = IS_ENABLED(CONFIG_IPV6_MIP6);
+#ifdef XFRMWHY_HAVE_POLICY_PACKET_OFFLOAD
+	d.rules.packet_offload = true;
+#endif
+	/* The kernel looks at pols[0] and at whether the skb had a secpath. */
+	d.pol_packet_offload = ev->pol[0].packet_offload;
+	d.no_secpath = !sp && !ev->nsa;
 	d.tmpl = ev->tmpl;
 	d.ntmpl = ev->ntmpl;
 	d.npols = ev->npols;

@@ -156,7 +156,9 @@ static int policy_ok(struct xw_diff *d, int ti, int start)
  * __xfrm_policy_check(); the one that fails carries the mismatch mask and
  * templates the kernel never reached stay unevaluated.  When every template
  * passes, a tunnel-mode SA past the last match is the "extra" SA that
- * secpath_has_nontransport() rejects.
+ * secpath_has_nontransport() rejects.  Where the kernel has the rule
+ * (@d->rules.packet_offload), a packet-offload policy passes an skb that
+ * carries no secpath without looking at its templates.
  */
 void xw_tmpl_diff(struct xw_diff *d)
 {
@@ -184,6 +186,15 @@ void xw_tmpl_diff(struct xw_diff *d)
 	} else {
 		for (i = 0; i < d->ntmpl; i++)
 			order[n++] = i;
+	}
+
+	/*
+	 * A packet-offload policy and an skb without any secpath: the
+	 * hardware already checked the templates (6.2); nothing is compared.
+	 */
+	if (d->rules.packet_offload && d->pol_packet_offload && d->no_secpath) {
+		d->accept = true;
+		return;
 	}
 
 	for (i = n - 1, k = 0; i >= 0; i--) {
