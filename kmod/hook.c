@@ -294,7 +294,7 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		if (READ_ONCE(xw_last_reject) != now)
 			WRITE_ONCE(xw_last_reject, now);
 		if (!exact && !lookup_armed() && !READ_ONCE(xw_lookup_broken))
-			queue_work(system_wq, &xw_arm_work);
+			queue_work(xw_system_wq, &xw_arm_work);
 	}
 	xn = xw_net(net);
 	if (!((READ_ONCE(xw_global_cfg.enabled) &&
@@ -499,7 +499,7 @@ void xw_hooks_idle_changed(void)
 {
 	/* The work recomputes when the probes are due to go. */
 	if (delayed_work_pending(&xw_idle_work))
-		mod_delayed_work(system_wq, &xw_idle_work, 0);
+		mod_delayed_work(xw_system_wq, &xw_idle_work, 0);
 }
 
 /**
@@ -573,5 +573,8 @@ u32 xw_features(void)
 	f |= 1u << XFRMWHY_FEATURE_SUB_POLICY;
 #endif
 	f |= 1u << XFRMWHY_FEATURE_POLICY_DEFAULT;
+#ifdef XFRMWHY_HAVE_MCGRP_PERM
+	f |= 1u << XFRMWHY_FEATURE_NOTIFY;
+#endif
 	return f;
 }

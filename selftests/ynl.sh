@@ -60,6 +60,13 @@ t_notify() {
 	wait
 	out=$(cat /tmp/ynl.$$)
 	rm -f /tmp/ynl.$$
+	if [ "${XFRMWHY_KERNEL_LINE:-}" = 5.10 ]; then
+		# 5.10 cannot restrict the group to admins (no
+		# GENL_MCAST_CAP_NET_ADMIN): the module multicasts nothing there.
+		assert_eq "notifications (5.10: none)" "$(grep -o '"name": *"event"' <<<"$out" | wc -l)" 0
+		assert_eq "left to drain (5.10: all)" "$("$XFRMWHY" drain --json | grep -c .)" 2
+		return
+	fi
 	assert_eq "notifications" "$(grep -o '"name": *"event"' <<<"$out" | wc -l)" 2
 	assert_eq "left to drain" "$("$XFRMWHY" drain --json | grep -c .)" 0
 }

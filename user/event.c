@@ -515,6 +515,8 @@ const char *xw_feature_name(unsigned int bit)
 		return "sub_policy";
 	case XFRMWHY_FEATURE_POLICY_DEFAULT:
 		return "policy_default";
+	case XFRMWHY_FEATURE_NOTIFY:
+		return "notify";
 	}
 	return NULL;
 }

@@ -5,6 +5,7 @@
  * command; everything else lives in files named for their concern.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,9 @@ static struct xw_scope make_scope(const struct xw_opts *o)
 
 	return sc;
 }
+
+/* watch without notifications: how often to drain. */
+#define XW_WATCH_POLL_MS 200
 
 /* Shared state of the event-printing commands. */
 struct run {
@@ -286,6 +290,7 @@ static int cmd_watch(struct xw_nl *nl, const struct xw_opts *o)
 	struct xw_status st;
 	struct sigaction sa;
 	unsigned long overruns = 0;
+	bool notify;
 	int err;
 
 	/*
@@ -298,6 +303,7 @@ static int cmd_watch(struct xw_nl *nl, const struct xw_opts *o)
 	xw_status_free(&st);
 	if (err < 0)
 		return report("watch", err, nl);
+	notify = st.features & (1u << XFRMWHY_FEATURE_NOTIFY);
 
 	run_init(&r, o, true);
 	/* No SA_RESTART: the signal must interrupt poll(). */
@@ -307,7 +313,25 @@ static int cmd_watch(struct xw_nl *nl, const struct xw_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	err = xw_nl_watch(nl, &sc, &stop_flag, print_event, &r, &overruns);
+	if (notify) {
+		err = xw_nl_watch(nl, &sc, &stop_flag, print_event, &r,
+				  &overruns);
+	} else {
+		/*
+		 * Where the group cannot be restricted to admins the module
+		 * multicasts nothing: drain instead, a few times a second.
+		 */
+		fprintf(stderr, "xfrmwhy: this kernel has no admin-only multicast groups; watching by draining every %d ms\n",
+			XW_WATCH_POLL_MS);
+		err = 0;
+		while (!stop_flag && err >= 0) {
+			err = xw_nl_events(nl, &sc, false, print_event, &r);
+			if (err >= 0 && !stop_flag)
+				poll(NULL, 0, XW_WATCH_POLL_MS);
+		}
+		if (err == -EINTR)
+			err = 0;
+	}
 	xw_sad_cache_free(&r.sad);
 	if (err < 0)
 		return report("watch", err, nl);

@@ -112,6 +112,7 @@ enum xfrmwhy_feature {
 	XFRMWHY_FEATURE_VERIFIED_CNT,	/* sec_path.verified_cnt rules */
 	XFRMWHY_FEATURE_SUB_POLICY,	/* CONFIG_XFRM_SUB_POLICY */
 	XFRMWHY_FEATURE_POLICY_DEFAULT,	/* per-netns default block */
+	XFRMWHY_FEATURE_NOTIFY,		/* events multicast (admin-only group) */
 };
 
 /* Values of XFRMWHY_A_HOOK_MODE. */
