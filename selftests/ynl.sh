@@ -52,10 +52,19 @@ t_dump() {
 	assert_eq "reason" "$(jq -c '.[0].event.reason' <<<"$y")" '"tmpl-mismatch"'
 }
 
+# sleeping PID: the process sits in (clock_)nanosleep.  YNL's CLI joins
+# the group before its --sleep, so then it listens.
+sleeping() {
+	local nr
+	read -r nr _ <"/proc/$1/syscall" 2>/dev/null && { [ "$nr" = 230 ] || [ "$nr" = 35 ]; }
+}
+
 t_notify() {
-	local out
+	local out pid
 	"${YNL[@]}" --subscribe events --sleep 6 >/tmp/ynl.$$ 2>&1 &
-	sleep 3
+	pid=$!
+	# A fixed delay raced with Python's start-up on a loaded host.
+	wait_for 60 sleeping "$pid" || fail "YNL did not reach its --sleep within 60 s"
 	in_ns gwa ping -c 1 -W 1 -I 10.0.0.1 10.0.1.1 >/dev/null 2>&1
 	wait
 	out=$(cat /tmp/ynl.$$)
