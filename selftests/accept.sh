@@ -21,8 +21,8 @@ t_udp() {
 	pair_out tmpl $T proto esp reqid 2 mode tunnel
 	pair_in tmpl $T proto esp reqid 2 mode tunnel
 	r0=$(recorded)
-	in_ns a "$XW_SEND" -r -b 10.1.0.1 -p 9000 -n 200 -t 20 >/tmp/recv.$$ &
-	wait_for 10 grep -q ready /tmp/recv.$$
+	in_ns a "$XW_SEND" -r -b 10.1.0.1 -p 9000 -n 200 -t 60 >/tmp/recv.$$ &
+	wait_for 60 grep -q ready /tmp/recv.$$ || fail "the receiver did not start within 60 s"
 	expect_drops a XfrmInTmplMismatch 0 pair_send 200
 	wait
 	got=$(tail -1 /tmp/recv.$$)

@@ -56,8 +56,10 @@ t_tunnel_dst() {
 	local got
 	tmpl_case 0x2000 2 src 192.0.2.2 dst 192.0.2.99 proto esp reqid 2 mode tunnel
 	expect_drops a XfrmInTmplMismatch 0 pair_send 5
-	in_ns a "$XW_SEND" -r -b 10.1.0.1 -p 9001 -n 5 -t 5 >/tmp/recv.$$ &
-	wait_for 5 grep -q ready /tmp/recv.$$
+	# Generous waits: the receiver exits as soon as it has all five, and
+	# the debug kernel under TCG starts it slowly.
+	in_ns a "$XW_SEND" -r -b 10.1.0.1 -p 9001 -n 5 -t 60 >/tmp/recv.$$ &
+	wait_for 60 grep -q ready /tmp/recv.$$ || fail "the receiver did not start within 60 s"
 	pair_send 5 9001
 	wait
 	got=$(tail -1 /tmp/recv.$$)
