@@ -11,8 +11,19 @@
 
 flood_pid=
 stop_flood() {
-	[ -n "$flood_pid" ] && kill "$flood_pid" 2>/dev/null && wait "$flood_pid" 2>/dev/null
+	local c0 c1 i
+	[ -n "$flood_pid" ] || return 0
+	kill "$flood_pid" 2>/dev/null && wait "$flood_pid" 2>/dev/null
+	# The loop's current sender outlives it: stop that one too, then let
+	# what is still queued be received (a slow kernel has a backlog).
+	pkill -x xw-send 2>/dev/null
 	flood_pid=
+	c1=$(xfrm_stat a XfrmInTmplMismatch)
+	for ((i = 0; i < 120; i++)); do
+		sleep 0.5
+		c0=$c1 c1=$(xfrm_stat a XfrmInTmplMismatch)
+		[ "$c0" = "$c1" ] && return 0
+	done
 }
 trap 'stop_flood; ns_cleanup; xw_unload' EXIT
 ktap_plan 7
@@ -145,6 +156,8 @@ t_unload_under_flood() {
 	stop_flood
 	xw_load enable=1
 	expect_drops a XfrmInTmplMismatch 5 pair_send 5
+	# On demand: the rejections arm the lookup probes from a work item.
+	wait_for 30 eval '[ "$(probes)" = 3 ]'
 	assert_eq "probes" "$(probes)" 3
 }
 
