@@ -59,13 +59,28 @@ sleeping() {
 	read -r nr _ <"/proc/$1/syscall" 2>/dev/null && { [ "$nr" = 230 ] || [ "$nr" = 35 ]; }
 }
 
+# sent N: N events were recorded and the notifier has sent them all (it
+# takes an event off the ring only once it went out to a listener).
+sent() {
+	[ "$("$XFRMWHY" status --json | jq -c '[.recorded, .buffered]')" = "[$1,0]" ]
+}
+
 t_notify() {
-	local out pid
+	local out pid rec
 	"${YNL[@]}" --subscribe events --sleep 6 >/tmp/ynl.$$ 2>&1 &
 	pid=$!
 	# A fixed delay raced with Python's start-up on a loaded host.
 	wait_for 60 sleeping "$pid" || fail "YNL did not reach its --sleep within 60 s"
+	# YNL reads what is queued on its socket once, when its sleep ends:
+	# hold it stopped (still subscribed) until the notifier has sent, so a
+	# slow kernel cannot make it read too early.
+	kill -STOP "$pid"
+	rec=$("$XFRMWHY" status --json | jq .recorded)
 	in_ns gwa ping -c 1 -W 1 -I 10.0.0.1 10.0.1.1 >/dev/null 2>&1
+	if [ "${XFRMWHY_KERNEL_LINE:-}" != 5.10 ]; then
+		wait_for 60 sent $((rec + 2)) || fail "the notifier did not send 2 events within 60 s"
+	fi
+	kill -CONT "$pid"
 	wait
 	out=$(cat /tmp/ynl.$$)
 	rm -f /tmp/ynl.$$
