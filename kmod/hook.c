@@ -21,6 +21,12 @@
  * is freed through call_rcu(), so it outlives our return handler.  Checks
  * in preemptible context (none known in the receive path) are counted as
  * lost, never guessed at.
+ *
+ * Lifecycle: all probes go together, in one unregister_kretprobes() with
+ * its grace period, and only then is the per-CPU state reset.  A check in
+ * flight when its probe goes never runs its return handler (rethook drops
+ * it), so xw_cur would otherwise keep pointing at its freed instance and
+ * the next armed lookup probe would write through it.
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
@@ -28,6 +34,7 @@
 #include <linux/netdevice.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
+#include <net/inet_sock.h>
 #include <net/xfrm.h>
 #include "xfrmwhy.h"
 
@@ -51,12 +58,15 @@ struct xw_mib_snap {
 
 /* Per-invocation state of one policy check (kretprobe instance data). */
 struct xw_check {
+	u64 lk_missed;			/* lookup probe misses at entry */
 	struct xw_check *prev;		/* the check this one interrupted */
 	struct sk_buff *skb;
 	struct net *net;
 	int dir;			/* with the reverse bit */
 	u16 family;
 	bool tracked;
+	bool sk_pol;			/* the socket has a policy to look up */
+	bool sk_ok;			/* ... and its lookup is probed */
 	int gen;			/* xw_lookup_gen at entry */
 	struct xw_mib_snap snap[2];	/* entry netns, lookup netns */
 	struct xfrm_policy *skpol;
@@ -76,6 +86,8 @@ struct xw_lookup {
 static DEFINE_PER_CPU(struct xw_check *, xw_cur);
 
 static bool xw_active;		/* check probe registered; under xw_cfg_mutex */
+/* lookup_probes as it was at the enable: the parameter applies at the next. */
+static unsigned int xw_lookup_mode;
 static bool xw_lookup_broken;	/* the lookup cannot be probed; cfg mutex */
 static bool xw_sk_lookup_ok;	/* armed with the socket lookup too */
 /*
@@ -86,16 +98,34 @@ static bool xw_sk_lookup_ok;	/* armed with the socket lookup too */
  */
 static atomic_t xw_lookup_gen = ATOMIC_INIT(0);
 static unsigned long xw_last_reject;	/* jiffies; written locklessly */
-static atomic64_t xw_seq = ATOMIC64_INIT(0);
 
 static void arm_fn(struct work_struct *work);
 static DECLARE_WORK(xw_arm_work, arm_fn);
 static void idle_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xw_idle_work, idle_fn);
 
+static struct kretprobe xw_probe_check, xw_probe_lookup, xw_probe_sk_lookup;
+
 static bool lookup_armed(void)
 {
 	return atomic_read(&xw_lookup_gen) & 1;
+}
+
+/*
+ * Hits the kernel did not hand to a probe: the kprobe's own (re-entry, e.g.
+ * a probe firing inside another probe's handler) and the kretprobe's (no
+ * free instance).  Both are global counters, bumped locklessly.
+ */
+static u64 probe_missed(const struct kretprobe *rp)
+{
+	return READ_ONCE(rp->kp.nmissed) + READ_ONCE(rp->nmissed);
+}
+
+/* Misses of the lookup probes now: a check that saw one is not exact. */
+static u64 lookup_missed(void)
+{
+	return probe_missed(&xw_probe_lookup) +
+	       probe_missed(&xw_probe_sk_lookup);
 }
 
 static void mib_snap(struct xw_mib_snap *s, struct net *net)
@@ -142,6 +172,7 @@ static bool capturing(struct net *net)
 static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct xw_check *c = (struct xw_check *)ri->data;
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 2);
 
 	if (!skb || !skb->dev)
@@ -157,6 +188,13 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->if_id = 0;
 	c->snap[1].net = NULL;
 	c->gen = atomic_read(&xw_lookup_gen);
+	/* Read after the generation: armed with it, or the gen moves. */
+	c->sk_ok = READ_ONCE(xw_sk_lookup_ok);
+	c->lk_missed = lookup_missed();
+	/* As the check itself does; a request or timewait sock has no policy. */
+	sk = sk_to_full_sk(sk);
+	c->sk_pol = sk && sk_fullsock(sk) &&
+		    rcu_access_pointer(sk->sk_policy[c->dir & XFRM_POLICY_MASK]);
 	c->tracked = in_softirq() || irqs_disabled();
 	if (!c->tracked)
 		return 0;
@@ -166,21 +204,29 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static void count_one(struct xw_stats *st, bool recorded, bool filtered)
-{
-	if (recorded)
-		st->recorded++;
-	else if (filtered)
-		st->filtered++;
-	else
-		st->lost++;
-}
+enum { XW_COUNT_RECORDED, XW_COUNT_LOST, XW_COUNT_FILTERED };
 
-/* Per CPU, so the packet path never shares a counter with another CPU. */
-static void count(struct net *net, int cpu, bool recorded, bool filtered)
+/*
+ * Per CPU, so the packet path never shares a counter with another CPU;
+ * this_cpu ops, since untracked checks come here preemptible.
+ */
+static void count(struct net *net, int what)
 {
-	count_one(per_cpu_ptr(xw_net(net)->stats, cpu), recorded, filtered);
-	count_one(per_cpu_ptr(xw_stats_all, cpu), recorded, filtered);
+	struct xw_stats __percpu *st[2] = { xw_net(net)->stats, xw_stats_all };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		switch (what) {
+		case XW_COUNT_RECORDED:
+			this_cpu_inc(st[i]->recorded);
+			break;
+		case XW_COUNT_FILTERED:
+			this_cpu_inc(st[i]->filtered);
+			break;
+		default:
+			this_cpu_inc(st[i]->lost);
+		}
+	}
 }
 
 /* The policies of the check, in the kernel's pols[] order. */
@@ -211,15 +257,15 @@ static void record(struct xw_check *c, struct net *net, int reason,
 {
 	struct xfrm_policy *pols[2];
 	struct xw_event *ev;
-	unsigned long flags;
 	struct sec_path *sp;
 	int cpu = smp_processor_id();
 	bool socket = false;
 	int npols = 0;
+	u64 pos;
 
 	if (!xw_ratelimit_ok(cpu))
 		goto lost;
-	ev = xw_ring_reserve(cpu, &flags);
+	ev = xw_ring_reserve(cpu, xw_net(net), xw_net_guest(net), &pos);
 	if (!ev)
 		goto lost;
 
@@ -249,14 +295,13 @@ static void record(struct xw_check *c, struct net *net, int reason,
 		npols = check_policies(c, pols, &socket);
 	xw_fill_policies(ev, pols, npols, ev->dir, socket);
 	xw_explain(ev, sp, c->if_id);
-	ev->seq = atomic64_inc_return(&xw_seq);
-	xw_ring_commit(cpu, true, flags);
-	count(net, cpu, true, false);
+	xw_ring_commit(cpu, pos);
+	count(net, XW_COUNT_RECORDED);
 	if (xw_has_listeners(net))
 		xw_notify_kick();
 	return;
 lost:
-	count(net, cpu, false, false);
+	count(net, XW_COUNT_LOST);
 }
 
 static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -273,7 +318,7 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 0;	/* accepted */
 
 	if (!c->tracked) {
-		count(c->net, smp_processor_id(), false, false);
+		count(c->net, XW_COUNT_LOST);
 		return 0;
 	}
 	net = c->net;
@@ -286,8 +331,15 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	if (!capturing(net))
 		return 0;
-	exact = (c->gen & 1) && atomic_read(&xw_lookup_gen) == c->gen;
-	if (READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ON_DEMAND) {
+	/*
+	 * Exact when every lookup of the check ran with the lookup probes in
+	 * place and none of their hits was missed meanwhile (a global count:
+	 * a miss anywhere makes the checks in flight inexact), and a socket
+	 * policy, if any, was looked up under a probe too.
+	 */
+	exact = (c->gen & 1) && atomic_read(&xw_lookup_gen) == c->gen &&
+		lookup_missed() == c->lk_missed && (!c->sk_pol || c->sk_ok);
+	if (READ_ONCE(xw_lookup_mode) == XW_LOOKUP_ON_DEMAND) {
 		unsigned long now = jiffies;
 
 		/* At most one store per jiffy: the line is shared by all CPUs. */
@@ -301,7 +353,7 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	       cfg_match(&xw_global_cfg, c->family, reason)) ||
 	      (READ_ONCE(xn->cfg.enabled) &&
 	       cfg_match(&xn->cfg, c->family, reason)))) {
-		count(net, smp_processor_id(), false, true);
+		count(net, XW_COUNT_FILTERED);
 		return 0;
 	}
 	record(c, net, reason, exact);
@@ -420,12 +472,12 @@ static void lookup_disarm(void)
 static void arm_fn(struct work_struct *work)
 {
 	mutex_lock(&xw_cfg_mutex);
-	if (xw_active && READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ON_DEMAND &&
+	if (xw_active && xw_lookup_mode == XW_LOOKUP_ON_DEMAND &&
 	    !lookup_armed()) {
 		lookup_arm();
 		if (lookup_armed())
-			schedule_delayed_work(&xw_idle_work,
-					      READ_ONCE(xw_lookup_idle) * HZ);
+			queue_delayed_work(xw_system_wq, &xw_idle_work,
+					   READ_ONCE(xw_lookup_idle) * HZ);
 	}
 	mutex_unlock(&xw_cfg_mutex);
 }
@@ -436,10 +488,11 @@ static void idle_fn(struct work_struct *work)
 	unsigned long due = READ_ONCE(xw_last_reject) + idle;
 
 	mutex_lock(&xw_cfg_mutex);
-	if (lookup_armed() &&
-	    READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ON_DEMAND) {
+	if (xw_active && lookup_armed() &&
+	    xw_lookup_mode == XW_LOOKUP_ON_DEMAND) {
 		if (time_before(jiffies, due))
-			schedule_delayed_work(&xw_idle_work, due - jiffies);
+			queue_delayed_work(xw_system_wq, &xw_idle_work,
+					   due - jiffies);
 		else
 			lookup_disarm();
 	}
@@ -450,7 +503,8 @@ static void idle_fn(struct work_struct *work)
  * xw_hooks_enable() - register the probes
  *
  * The check probe always; the lookup probes now with lookup_probes=1, at
- * the first rejection with 2, never with 0.  They are best effort:
+ * the first rejection with 2, never with 0 (the parameter as it is now:
+ * it applies from one enable to the next disable).  They are best effort:
  * without them events carry no policy and say they are not exact.  Called
  * with xw_cfg_mutex held.
  *
@@ -460,10 +514,12 @@ int xw_hooks_enable(void)
 {
 	int err;
 
+	lockdep_assert_held(&xw_cfg_mutex);
 	if (xw_active)
 		return 0;
 	WRITE_ONCE(xw_lookup_broken, false);
-	if (READ_ONCE(xw_lookup_probes) == XW_LOOKUP_ALWAYS)
+	WRITE_ONCE(xw_lookup_mode, READ_ONCE(xw_lookup_probes));
+	if (xw_lookup_mode == XW_LOOKUP_ALWAYS)
 		lookup_arm();
 	probe_reset(&xw_probe_check);
 	err = register_kretprobe(&xw_probe_check);
@@ -477,29 +533,54 @@ int xw_hooks_enable(void)
 }
 
 /**
- * xw_hooks_disable() - unregister every probe and wait for its handlers
+ * xw_hooks_disable() - unregister every probe and reset the per-CPU state
  *
- * Called with xw_cfg_mutex held.
+ * All probes go in one unregister_kretprobes(), whose grace period also
+ * waits for every check that was in flight (they run with BHs off); only
+ * then is xw_cur cleared, on every CPU.  The idle timer is cancelled; an
+ * arming work item already queued may still run, and does nothing once
+ * xw_active is false (neither can be waited for here: they take
+ * xw_cfg_mutex; xw_hooks_exit() waits).  Called with xw_cfg_mutex held.
  */
 void xw_hooks_disable(void)
 {
+	struct kretprobe *rps[3];
+	int n = 0, cpu;
+
+	lockdep_assert_held(&xw_cfg_mutex);
 	if (!xw_active)
 		return;
-	/* The check first, so that no followed check outlives its lookups. */
-	unregister_kretprobe(&xw_probe_check);
-	xw_missed_total += xw_probe_check.nmissed;
-	lookup_disarm();
+	rps[n++] = &xw_probe_check;
+	if (lookup_armed()) {
+		/* Checks in flight stop being exact before a lookup goes. */
+		atomic_inc(&xw_lookup_gen);
+		/* Pairs with the text patching's own barriers on every CPU. */
+		smp_mb__after_atomic();
+		rps[n++] = &xw_probe_lookup;
+		if (xw_sk_lookup_ok)
+			rps[n++] = &xw_probe_sk_lookup;
+	}
+	unregister_kretprobes(rps, n);
+	xw_sk_lookup_ok = false;
+	xw_missed_total += probe_missed(&xw_probe_check);
+	for_each_possible_cpu(cpu)
+		per_cpu(xw_cur, cpu) = NULL;
+	cancel_delayed_work(&xw_idle_work);
 	xw_active = false;
 }
 
 /**
  * xw_hooks_idle_changed() - apply a new lookup_idle to armed probes now
+ *
+ * Takes xw_cfg_mutex: a parameter write may come while the module exits.
  */
 void xw_hooks_idle_changed(void)
 {
+	mutex_lock(&xw_cfg_mutex);
 	/* The work recomputes when the probes are due to go. */
-	if (delayed_work_pending(&xw_idle_work))
+	if (xw_active && delayed_work_pending(&xw_idle_work))
 		mod_delayed_work(xw_system_wq, &xw_idle_work, 0);
+	mutex_unlock(&xw_cfg_mutex);
 }
 
 /**
@@ -531,7 +612,7 @@ bool xw_hooks_active(void)
  */
 u8 xw_hooks_mode(void)
 {
-	switch (READ_ONCE(xw_lookup_probes)) {
+	switch (xw_active ? xw_lookup_mode : READ_ONCE(xw_lookup_probes)) {
 	case XW_LOOKUP_ALWAYS:
 		return xw_lookup_broken ? XFRMWHY_HOOK_APPROXIMATE :
 					  XFRMWHY_HOOK_EXACT;
@@ -546,11 +627,17 @@ u8 xw_hooks_mode(void)
 /**
  * xw_hooks_missed() - checks the kernel ran without our probe seeing them
  *
- * Return: missed kretprobe hits since load.
+ * Every such check is a rejection, or an acceptance, that no event, lost
+ * or filtered count can account for: status shows them so that a broken
+ * accounting identity says why.
+ *
+ * Return: missed hits of the check probe (re-entry and instances) since
+ * load.
  */
 u64 xw_hooks_missed(void)
 {
-	return xw_missed_total + (xw_active ? xw_probe_check.nmissed : 0);
+	return xw_missed_total +
+	       (xw_active ? probe_missed(&xw_probe_check) : 0);
 }
 
 /**

@@ -22,7 +22,39 @@ unsigned int xw_ring_size = XFRMWHY_RING_DEFAULT;
 unsigned int xw_net_id __read_mostly;
 struct xw_stats __percpu *xw_stats_all;
 int xw_netns_enabled;
+/*
+ * Under xw_cfg_mutex.  Parameter writes can come before init and after
+ * exit (their sysfs files outlive both), so they act only while loaded;
+ * unloading keeps every path from registering probes again.
+ */
 static bool xw_loaded;		/* rings exist: parameters resize them */
+static bool xw_unloading;
+
+/**
+ * xw_config_ring_size() - resize every CPU's ring, the one way to do it
+ * @n: events per CPU, within XFRMWHY_RING_MIN..XFRMWHY_RING_MAX
+ *
+ * Called with xw_cfg_mutex held, by the module parameter and by netlink.
+ * Before load (and after unload) only the size to use is stored.
+ *
+ * Return: 0, -EBUSY while capturing (the packet path writes into the
+ * rings), or -ENOMEM (the old rings then stay).
+ */
+int xw_config_ring_size(unsigned int n)
+{
+	int err;
+
+	lockdep_assert_held(&xw_cfg_mutex);
+	if (xw_loaded && n != xw_ring_size) {
+		if (xw_hooks_active())
+			return -EBUSY;
+		err = xw_rings_alloc(n);
+		if (err)
+			return err;
+	}
+	xw_ring_size = n;
+	return 0;
+}
 
 static int ring_size_set(const char *val, const struct kernel_param *kp)
 {
@@ -38,18 +70,10 @@ static int ring_size_set(const char *val, const struct kernel_param *kp)
 		return -ERANGE;
 	}
 	mutex_lock(&xw_cfg_mutex);
-	err = 0;
-	if (xw_loaded && n != xw_ring_size) {
-		if (xw_hooks_active()) {
-			pr_err("xfrmwhy: disable capture before resizing the rings\n");
-			err = -EBUSY;
-		} else {
-			err = xw_rings_alloc(n);
-		}
-	}
-	if (!err)
-		xw_ring_size = n;
+	err = xw_config_ring_size(n);
 	mutex_unlock(&xw_cfg_mutex);
+	if (err == -EBUSY)
+		pr_err("xfrmwhy: disable capture before resizing the rings\n");
 	return err;
 }
 
@@ -115,6 +139,17 @@ static bool enable;
 module_param(enable, bool, 0444);
 MODULE_PARM_DESC(enable, "start capturing in every network namespace at load");
 
+/*
+ * Probes are host-wide: by default only CAP_NET_ADMIN in the initial user
+ * namespace may arm them or read events.  Set, the admin of a namespace
+ * owned by another user namespace (a container's root) may capture and
+ * read that namespace's own events, within its share of the rings.
+ */
+bool xw_userns_capture;
+module_param_named(userns_capture, xw_userns_capture, bool, 0644);
+MODULE_PARM_DESC(userns_capture,
+		 "let the admin of a network namespace owned by a non-initial user namespace capture and read its own events (default N: initial-namespace CAP_NET_ADMIN only)");
+
 /**
  * xw_capture_update() - register or remove the probes to match the configs
  *
@@ -125,7 +160,7 @@ MODULE_PARM_DESC(enable, "start capturing in every network namespace at load");
 int xw_capture_update(void)
 {
 	lockdep_assert_held(&xw_cfg_mutex);
-	if (xw_global_cfg.enabled || xw_netns_enabled > 0)
+	if (!xw_unloading && (xw_global_cfg.enabled || xw_netns_enabled > 0))
 		return xw_hooks_enable();
 	xw_hooks_disable();
 	return 0;
@@ -136,7 +171,12 @@ static int __net_init xw_net_init(struct net *net)
 	struct xw_net *xn = xw_net(net);
 
 	xn->stats = alloc_percpu(struct xw_stats);
-	return xn->stats ? 0 : -ENOMEM;
+	xn->held = alloc_percpu(u32);
+	if (xn->stats && xn->held)
+		return 0;
+	free_percpu(xn->stats);
+	free_percpu(xn->held);
+	return -ENOMEM;
 }
 
 static void __net_exit xw_net_exit(struct net *net)
@@ -149,10 +189,16 @@ static void __net_exit xw_net_exit(struct net *net)
 		xw_netns_enabled--;
 		xw_capture_update();
 	}
-	/* A later namespace may reuse the inode number: forget its events. */
-	xw_ring_discard(net->ns.inum);
+	/*
+	 * A later namespace may reuse the inode number: forget its events
+	 * (which also uncharges them from xn, freed below).  The rings are
+	 * gone already when the module unloads.
+	 */
+	if (xw_loaded)
+		xw_ring_discard(net->ns.inum);
 	mutex_unlock(&xw_cfg_mutex);
 	free_percpu(xn->stats);
+	free_percpu(xn->held);
 }
 
 static struct pernet_operations xw_net_ops = {
@@ -189,28 +235,48 @@ static int __init xw_init(void)
 			xw_global_cfg.enabled = false;
 		mutex_unlock(&xw_cfg_mutex);
 		if (err)
-			goto genl_exit;
+			goto stop;
 	}
 	return 0;
 
-genl_exit:
+stop:
+	/* A request may have enabled capture since the family appeared. */
+	mutex_lock(&xw_cfg_mutex);
+	xw_unloading = true;
+	xw_hooks_disable();
+	mutex_unlock(&xw_cfg_mutex);
+	xw_hooks_exit();
 	xw_genl_exit();
 unregister_pernet:
 	unregister_pernet_subsys(&xw_net_ops);
 free_rings:
+	mutex_lock(&xw_cfg_mutex);
+	xw_loaded = false;
+	mutex_unlock(&xw_cfg_mutex);
 	xw_rings_free();
 free_stats:
 	free_percpu(xw_stats_all);
 	return err;
 }
 
+/*
+ * Unload in the order that lets nothing come back: first no path may
+ * register a probe again (xw_unloading) and every probe goes; then the
+ * work items the probes queued are waited for; then the family (no more
+ * requests or notifications); then each namespace's state, whose exit
+ * finds capture off; the rings last.
+ */
 static void __exit xw_exit(void)
 {
 	mutex_lock(&xw_cfg_mutex);
+	xw_unloading = true;
 	xw_hooks_disable();
 	mutex_unlock(&xw_cfg_mutex);
 	xw_hooks_exit();
 	xw_genl_exit();
+	mutex_lock(&xw_cfg_mutex);
+	xw_loaded = false;
+	mutex_unlock(&xw_cfg_mutex);
 	unregister_pernet_subsys(&xw_net_ops);
 	xw_rings_free();
 	free_percpu(xw_stats_all);

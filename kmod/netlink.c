@@ -64,6 +64,28 @@ static struct net *net_by_inum(u32 inum)
 }
 
 /*
+ * Who may use the family at all.  The ops ask for CAP_NET_ADMIN over the
+ * caller's network namespace (GENL_UNS_ADMIN_PERM); that is enough only
+ * for the host's own admins, unless the host allowed more: capture arms
+ * host-wide probes, and a user-namespace root holds that capability over
+ * a namespace it made itself.
+ */
+static int xw_may(const struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_NET_ADMIN) || READ_ONCE(xw_userns_capture))
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "needs CAP_NET_ADMIN in the initial user namespace; the host admin may allow namespace admins with the module parameter userns_capture=1");
+	return -EPERM;
+}
+
+/* May listeners in @net receive its events?  See xw_may(). */
+static bool xw_net_may_listen(const struct net *net)
+{
+	return !xw_net_guest(net) || READ_ONCE(xw_userns_capture);
+}
+
+/*
  * The namespace an operation acts on: the caller's own, or with
  * XFRMWHY_A_NETNS any namespace for a caller in the initial one, which
  * without it (or with XFRMWHY_A_ALL_NETNS) acts on all of them (*net = NULL).
@@ -126,8 +148,9 @@ static void stats_add(struct xw_stats *sum, const struct xw_stats *s)
 
 static int xw_status_fill(struct sk_buff *skb, struct net *net)
 {
-	const struct xw_cfg *cfg = net ? &xw_net(net)->cfg : &xw_global_cfg;
-	struct xw_stats __percpu *pcpu = net ? xw_net(net)->stats : xw_stats_all;
+	const struct xw_net *xn = net ? xw_net(net) : NULL;
+	const struct xw_cfg *cfg = xn ? &xn->cfg : &xw_global_cfg;
+	struct xw_stats __percpu *pcpu = xn ? xn->stats : xw_stats_all;
 	struct xw_stats total = { };
 	u32 netns = net ? net->ns.inum : 0;
 	u32 buffered = 0;
@@ -153,7 +176,7 @@ static int xw_status_fill(struct sk_buff *skb, struct net *net)
 	for_each_possible_cpu(cpu) {
 		struct xw_stats s = { };
 		struct nlattr *nest;
-		u32 b = xw_ring_buffered(cpu, netns);
+		u32 b = xw_ring_buffered(cpu, xn);
 
 		stats_add(&s, per_cpu_ptr(pcpu, cpu));
 		stats_add(&total, &s);
@@ -180,7 +203,8 @@ static int xw_status_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	err = xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
+	err = xw_may(skb, info->extack) ?:
+	      xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
 	if (err)
 		return err;
 	/* One nest per possible CPU: size the reply for this machine. */
@@ -220,7 +244,7 @@ static int xw_config_set(struct sk_buff *skb, struct genl_info *info)
 	bool was;
 	int err;
 
-	err = xw_scope(caller, attrs, extack, &net);
+	err = xw_may(skb, extack) ?: xw_scope(caller, attrs, extack, &net);
 	if (err)
 		return err;
 	a = attrs[XFRMWHY_A_RING_SIZE] ?: attrs[XFRMWHY_A_RATE_LIMIT];
@@ -246,18 +270,14 @@ static int xw_config_set(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&xw_cfg_mutex);
 	a = attrs[XFRMWHY_A_RING_SIZE];
-	if (a && nla_get_u32(a) != xw_ring_size) {
-		if (xw_hooks_active()) {
+	if (a) {
+		err = xw_config_ring_size(nla_get_u32(a));
+		if (err == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(extack, a, "disable capture before resizing the rings");
-			err = -EBUSY;
-			goto unlock;
-		}
-		err = xw_rings_alloc(nla_get_u32(a));
-		if (err) {
+		else if (err)
 			NL_SET_ERR_MSG_ATTR(extack, a, "cannot allocate rings of this size");
+		if (err)
 			goto unlock;
-		}
-		xw_ring_size = nla_get_u32(a);
 	}
 	if (attrs[XFRMWHY_A_RATE_LIMIT])
 		WRITE_ONCE(xw_rate_limit, nla_get_u32(attrs[XFRMWHY_A_RATE_LIMIT]));
@@ -293,7 +313,8 @@ static int xw_clear(struct sk_buff *skb, struct genl_info *info)
 	struct net *net;
 	int err;
 
-	err = xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
+	err = xw_may(skb, info->extack) ?:
+	      xw_scope(genl_info_net(info), info->attrs, info->extack, &net);
 	if (err)
 		return err;
 	mutex_lock(&xw_cfg_mutex);
@@ -491,8 +512,10 @@ static int xw_events_start(struct netlink_callback *cb)
 	struct xw_dump *st;
 	struct net *net;
 	int err, cpu;
+	u64 stop;
 
-	err = xw_scope(sock_net(cb->skb->sk), attrs, cb->extack, &net);
+	err = xw_may(cb->skb, cb->extack) ?:
+	      xw_scope(sock_net(cb->skb->sk), attrs, cb->extack, &net);
 	if (err)
 		return err;
 	st = kzalloc(struct_size(st, scan, nr_cpu_ids), GFP_KERNEL);
@@ -501,8 +524,15 @@ static int xw_events_start(struct netlink_callback *cb)
 			put_net(net);
 		return -ENOMEM;
 	}
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+	/*
+	 * What was recorded until now: under a steady flood a drain that
+	 * also took what arrives meanwhile would never end.
+	 */
+	stop = xw_ring_seq_now();
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		st->scan[cpu].netns = net ? net->ns.inum : 0;
+		st->scan[cpu].stop = stop;
+	}
 	st->peek = nla_get_flag(attrs[XFRMWHY_A_PEEK]);
 	if (net)
 		put_net(net);
@@ -682,6 +712,7 @@ static void batch_start(struct xw_notify *b, u32 netns)
 	b->want[0] = genl_has_listeners(&xw_family, &init_net,
 					XW_MCGRP_EVENTS);
 	b->want[1] = b->net && !net_eq(b->net, &init_net) &&
+		     xw_net_may_listen(b->net) &&
 		     genl_has_listeners(&xw_family, b->net, XW_MCGRP_EVENTS);
 }
 
@@ -816,6 +847,10 @@ static struct genl_family xw_family __ro_after_init = {
 	.maxattr	= XFRMWHY_A_MAX,
 	.policy		= xw_policy,
 	.netnsok	= true,
+	/* Enable and disable wait for probes and grace periods: not under
+	 * genl_mutex, which every other family without it shares.
+	 */
+	.parallel_ops	= true,
 	.module		= THIS_MODULE,
 	.ops		= xw_ops,
 	.n_ops		= ARRAY_SIZE(xw_ops),

@@ -10,30 +10,52 @@
  *
  * Slots are consumed out of order (a namespace drains only its own events),
  * so each slot carries a state, and tail advances over consumed slots.
+ *
+ * The packet path holds the lock only to claim a slot: it fills the slot
+ * (RESERVED) with the lock dropped and publishes it (FULL) with a release
+ * store, so interrupts stay off for a few instructions, not for the copy
+ * of a whole event.  Readers only look at FULL slots; tail never passes a
+ * RESERVED one.
+ *
+ * Each slot is charged to the namespace of its event (xw_net.held, per
+ * CPU).  Namespaces owned by a user namespace other than the initial one
+ * can be flooded at will by unprivileged users, so each of them may hold
+ * at most XW_SHARE_NETNS of a ring and all of them together at most
+ * XW_SHARE_GUESTS: what they cannot take stays free for the others.
  */
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/jiffies.h>
 #include "xfrmwhy.h"
 
-enum { XW_SLOT_FREE, XW_SLOT_FULL };
+enum { XW_SLOT_FREE, XW_SLOT_RESERVED, XW_SLOT_FULL };
+
+/* Shares of a ring, as divisors of its size. */
+#define XW_SHARE_NETNS	4	/* one guest namespace: a quarter */
+#define XW_SHARE_GUESTS	2	/* all guest namespaces: a half */
 
 struct xw_slot {
 	u8 state;
+	bool guest;		/* charged to guest_used too */
+	struct xw_net *owner;	/* charged to owner->held; outlives the slot */
 	struct xw_event ev;
 };
 
 struct xw_ring {
 	/*
-	 * Protects head, tail, notify and every slot's state and contents.
-	 * The packet path only ever trylocks it (a busy ring loses the event,
-	 * it never waits); readers take it with BHs off and hold it only to
-	 * copy one event.
+	 * Protects head, tail, notify, used, guest_used, every slot's state
+	 * except the RESERVED -> FULL store of its writer, the contents of
+	 * FULL slots, and this CPU's entry of every xw_net.held.  The packet
+	 * path only ever trylocks it (a busy ring loses the event, it never
+	 * waits); readers take it with BHs off and hold it only to copy one
+	 * event.
 	 */
 	spinlock_t lock;
 	u64 head, tail;		/* free-running positions */
 	u64 notify;		/* next position the notifier looks at */
 	u32 size;
+	u32 used;		/* RESERVED and FULL slots */
+	u32 guest_used;		/* of those, charged to guest namespaces */
 	struct xw_slot *slots;
 	/* Rate limiting state, touched by this CPU's packet path only. */
 	unsigned long rl_window;
@@ -41,6 +63,7 @@ struct xw_ring {
 };
 
 static struct xw_ring __percpu *xw_rings;
+static atomic64_t xw_seq = ATOMIC64_INIT(0);
 
 static struct xw_slot *slot_at(struct xw_ring *r, u64 pos)
 {
@@ -70,7 +93,7 @@ int xw_rings_alloc(unsigned int size)
 		spin_lock_init(&r->lock);
 		r->size = size;
 		/*
-		 * vmalloc, page by page: kvmalloc() would round a 306 KiB
+		 * vmalloc, page by page: kvmalloc() would round a 308 KiB
 		 * ring up to a 512 KiB block, or to 2 MiB huge mappings.
 		 */
 		r->slots = vzalloc_node(array_size(size, sizeof(*r->slots)),
@@ -78,6 +101,9 @@ int xw_rings_alloc(unsigned int size)
 		if (!r->slots)
 			goto fail;
 	}
+	/* Uncharge the namespaces for the events the old rings held. */
+	if (xw_rings)
+		xw_ring_discard(0);
 	xw_rings_free();
 	xw_rings = rings;
 	return 0;
@@ -106,39 +132,85 @@ void xw_rings_free(void)
 /**
  * xw_ring_reserve() - claim the next slot of this CPU's ring
  * @cpu: the current CPU (the packet path cannot migrate)
- * @flags: saved interrupt state, to be handed to xw_ring_commit()
+ * @owner: the event's namespace, charged for the slot until it is freed
+ * @guest: @owner is a guest namespace, held to its share of the ring
+ * @pos: set to the slot's position, for xw_ring_commit()
  *
- * Return: the event to fill, with the ring locked, or NULL when the ring
- * is full or busy (the caller counts a lost event).
+ * The slot is the caller's alone until xw_ring_commit(); nothing else
+ * reads or frees it.
+ *
+ * Return: the event to fill, or NULL when the ring is full, busy, or the
+ * namespace has used its share (the caller counts a lost event).
  */
-struct xw_event *xw_ring_reserve(int cpu, unsigned long *flags)
+struct xw_event *xw_ring_reserve(int cpu, struct xw_net *owner, bool guest,
+				 u64 *pos)
 {
 	struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
+	u32 *held = per_cpu_ptr(owner->held, cpu);
+	struct xw_slot *sl = NULL;
+	unsigned long flags;
 
-	if (!spin_trylock_irqsave(&r->lock, *flags))
+	if (!spin_trylock_irqsave(&r->lock, flags))
 		return NULL;
-	if (r->head - r->tail >= r->size) {
-		spin_unlock_irqrestore(&r->lock, *flags);
-		return NULL;
-	}
-	return &slot_at(r, r->head)->ev;
+	if (r->head - r->tail >= r->size)
+		goto out;
+	if (guest && (*held >= r->size / XW_SHARE_NETNS ||
+		      r->guest_used >= r->size / XW_SHARE_GUESTS))
+		goto out;
+	*pos = r->head++;
+	sl = slot_at(r, *pos);
+	sl->state = XW_SLOT_RESERVED;
+	sl->owner = owner;
+	sl->guest = guest;
+	(*held)++;
+	r->used++;
+	if (guest)
+		r->guest_used++;
+out:
+	spin_unlock_irqrestore(&r->lock, flags);
+	return sl ? &sl->ev : NULL;
 }
 
 /**
- * xw_ring_commit() - publish (or abandon) the slot of xw_ring_reserve()
+ * xw_ring_commit() - publish the slot of xw_ring_reserve()
  * @cpu: the same CPU
- * @keep: false to leave the slot free
- * @flags: from xw_ring_reserve()
+ * @pos: from xw_ring_reserve()
+ *
+ * Numbers the event: sequence numbers follow the order of commits.
  */
-void xw_ring_commit(int cpu, bool keep, unsigned long flags)
+void xw_ring_commit(int cpu, u64 pos)
 {
-	struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
+	struct xw_slot *sl = slot_at(per_cpu_ptr(xw_rings, cpu), pos);
 
-	if (keep) {
-		slot_at(r, r->head)->state = XW_SLOT_FULL;
-		r->head++;
-	}
-	spin_unlock_irqrestore(&r->lock, flags);
+	sl->ev.seq = atomic64_inc_return(&xw_seq);
+	/* Pairs with the acquire in slot_full(): readers see a whole event. */
+	smp_store_release(&sl->state, XW_SLOT_FULL);
+}
+
+/**
+ * xw_ring_seq_now() - the sequence number of the latest committed event
+ *
+ * Return: it, or 0 before the first.
+ */
+u64 xw_ring_seq_now(void)
+{
+	return atomic64_read(&xw_seq);
+}
+
+static bool slot_full(const struct xw_slot *sl)
+{
+	/* Pairs with xw_ring_commit()'s release: the event is whole. */
+	return smp_load_acquire(&sl->state) == XW_SLOT_FULL;
+}
+
+/* Free a FULL slot and uncharge it; lock held. */
+static void slot_free(struct xw_ring *r, struct xw_slot *sl, int cpu)
+{
+	sl->state = XW_SLOT_FREE;
+	(*per_cpu_ptr(sl->owner->held, cpu))--;
+	r->used--;
+	if (sl->guest)
+		r->guest_used--;
 }
 
 /* Advance tail over consumed slots; lock held. */
@@ -172,9 +244,11 @@ static struct xw_slot *ring_find_locked(struct xw_ring *r,
 	for (pos = max(s->pos, r->tail); pos < r->head; pos++) {
 		struct xw_slot *sl = slot_at(r, pos);
 
-		if (sl->state != XW_SLOT_FULL)
+		if (!slot_full(sl))
 			continue;
 		if (s->netns && sl->ev.netns != s->netns)
+			continue;
+		if (sl->ev.seq > s->stop)
 			continue;
 		*slot_pos = pos;
 		return sl;
@@ -256,9 +330,9 @@ void xw_ring_consume(int cpu, u64 pos, u64 seq)
 
 	spin_lock_bh(&r->lock);
 	sl = slot_at(r, pos);
-	if (pos >= r->tail && pos < r->head && sl->state == XW_SLOT_FULL &&
+	if (pos >= r->tail && pos < r->head && slot_full(sl) &&
 	    sl->ev.seq == seq) {
-		sl->state = XW_SLOT_FREE;
+		slot_free(r, sl, cpu);
 		ring_reclaim(r);
 	}
 	spin_unlock_bh(&r->lock);
@@ -275,7 +349,7 @@ void xw_ring_consume(int cpu, u64 pos, u64 seq)
 bool xw_ring_next_notify(int cpu, struct xw_event *out, u64 *slot_pos)
 {
 	struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
-	struct xw_ring_scan s = { .netns = 0 };
+	struct xw_ring_scan s = { .netns = 0, .stop = U64_MAX };
 	bool found;
 
 	spin_lock_bh(&r->lock);
@@ -306,9 +380,9 @@ u32 xw_ring_discard(u32 netns)
 		for (pos = r->tail; pos < r->head; pos++) {
 			struct xw_slot *sl = slot_at(r, pos);
 
-			if (sl->state == XW_SLOT_FULL &&
+			if (slot_full(sl) &&
 			    (!netns || sl->ev.netns == netns)) {
-				sl->state = XW_SLOT_FREE;
+				slot_free(r, sl, cpu);
 				n++;
 			}
 		}
@@ -321,23 +395,20 @@ u32 xw_ring_discard(u32 netns)
 /**
  * xw_ring_buffered() - events waiting in a CPU's ring
  * @cpu: whose ring
- * @netns: only this namespace's (0: all)
+ * @owner: only this namespace's (NULL: all)
+ *
+ * Counted as slots are claimed and freed, so status never walks a ring
+ * under the lock the packet path wants.
  *
  * Return: the count.
  */
-u32 xw_ring_buffered(int cpu, u32 netns)
+u32 xw_ring_buffered(int cpu, const struct xw_net *owner)
 {
 	struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
-	u32 n = 0;
-	u64 pos;
+	u32 n;
 
 	spin_lock_bh(&r->lock);
-	for (pos = r->tail; pos < r->head; pos++) {
-		struct xw_slot *sl = slot_at(r, pos);
-
-		if (sl->state == XW_SLOT_FULL && (!netns || sl->ev.netns == netns))
-			n++;
-	}
+	n = owner ? *per_cpu_ptr(owner->held, cpu) : r->used;
 	spin_unlock_bh(&r->lock);
 	return n;
 }

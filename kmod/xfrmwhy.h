@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "uapi/linux/xfrmwhy.h"
@@ -76,6 +77,7 @@ struct xw_stats {
 struct xw_net {
 	struct xw_cfg cfg;		/* written under xw_cfg_mutex */
 	struct xw_stats __percpu *stats;
+	u32 __percpu *held;		/* ring slots; under that CPU's ring lock */
 };
 
 extern unsigned int xw_net_id;
@@ -90,11 +92,22 @@ extern unsigned int xw_lookup_idle;	/* seconds, on demand */
 extern atomic64_t xw_notify_lost;
 extern struct xw_stats __percpu *xw_stats_all;	/* every namespace */
 extern int xw_netns_enabled;	/* namespaces with cfg.enabled; cfg mutex */
+extern bool xw_userns_capture;	/* module parameter: guests may capture */
 
 static inline struct xw_net *xw_net(const struct net *net)
 {
 	return net_generic(net, xw_net_id);
 }
+
+/* A namespace that an unprivileged user may have made: a guest. */
+static inline bool xw_net_guest(const struct net *net)
+{
+	return net->user_ns != &init_user_ns;
+}
+
+/* main.c */
+int xw_capture_update(void);
+int xw_config_ring_size(unsigned int n);
 
 /* hook.c */
 int xw_hooks_enable(void);
@@ -105,24 +118,26 @@ void xw_hooks_exit(void);
 void xw_hooks_idle_changed(void);
 u64 xw_hooks_missed(void);
 u32 xw_features(void);
-int xw_capture_update(void);
 
 /* ring.c */
 struct xw_ring_scan {
 	u64 pos;		/* next ring position to look at */
+	u64 stop;		/* newest sequence number to return */
 	u32 netns;		/* 0 = every namespace */
 };
 
 int xw_rings_alloc(unsigned int size);
 void xw_rings_free(void);
-struct xw_event *xw_ring_reserve(int cpu, unsigned long *flags);
-void xw_ring_commit(int cpu, bool keep, unsigned long flags);
+struct xw_event *xw_ring_reserve(int cpu, struct xw_net *owner, bool guest,
+				 u64 *pos);
+void xw_ring_commit(int cpu, u64 pos);
+u64 xw_ring_seq_now(void);
 bool xw_ring_next(int cpu, struct xw_ring_scan *s, struct xw_event *out,
 		  u64 *slot_pos);
 bool xw_ring_peek(int cpu, struct xw_ring_scan *s, u64 *seq);
 void xw_ring_consume(int cpu, u64 pos, u64 seq);
 u32 xw_ring_discard(u32 netns);
-u32 xw_ring_buffered(int cpu, u32 netns);
+u32 xw_ring_buffered(int cpu, const struct xw_net *owner);
 bool xw_ring_next_notify(int cpu, struct xw_event *out, u64 *slot_pos);
 bool xw_ratelimit_ok(int cpu);
 

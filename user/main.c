@@ -63,7 +63,7 @@ static int report(const char *what, int err, const struct xw_nl *nl)
 		return XW_EXIT_PERM;
 	}
 	if (err == -EPERM || err == -EACCES) {
-		fprintf(stderr, "xfrmwhy: %s: permission denied: xfrmwhy needs CAP_NET_ADMIN in this network namespace; run it as root (e.g. sudo xfrmwhy ...)\n",
+		fprintf(stderr, "xfrmwhy: %s: permission denied: xfrmwhy needs CAP_NET_ADMIN in the initial user namespace; run it as root on the host (e.g. sudo xfrmwhy ...)\n",
 			what);
 		return XW_EXIT_PERM;
 	}

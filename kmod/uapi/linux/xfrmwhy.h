@@ -19,7 +19,8 @@
  * Visibility: a caller sees the events, counters and configuration of its
  * own network namespace; a caller in the initial namespace sees all of
  * them (XFRMWHY_A_NETNS narrows that).  Every operation needs
- * CAP_NET_ADMIN over the caller's network namespace.
+ * CAP_NET_ADMIN in the initial user namespace, or, where the host set the
+ * module parameter userns_capture, over the caller's network namespace.
  *
  * Accounting: per namespace, over any interval with capture on,
  *   recorded + lost + filtered == rise of the XfrmIn* counters the check bumps
