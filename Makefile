@@ -49,6 +49,13 @@ endef
 
 module: deps
 ifeq ($(MOD_OUT),$(BUILD)/local)
+	@[ -f "$(KDIR)/Makefile" ] || { \
+		echo "make: no kernel build tree at $(KDIR)." >&2; \
+		echo "  Install the headers of the kernel to build for: on Debian and Ubuntu" \
+			"'apt-get install linux-headers-$$(uname -r)', on Fedora and RHEL" \
+			"'dnf install kernel-devel-$$(uname -r)', on Arch 'pacman -S linux-headers';" \
+			"or point KDIR=... at a configured kernel tree." >&2; \
+		exit 1; }
 	$(call build_module,$(KDIR),$(MOD_OUT))
 else
 	@$(MAKE) --no-print-directory vm-module
