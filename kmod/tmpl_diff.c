@@ -52,7 +52,7 @@ static bool proto_is_ipsec(u8 proto)
  *
  * Mirrors xfrm_state_ok(): returns 0 exactly when it would return true.
  *
- * Return: mask of 1 << XW_MM_*.
+ * Return: mask of 1 << enum xfrmwhy_mismatch.
  */
 u32 xw_state_mismatch(const struct xw_tmpl_info *t, const struct xw_sa_info *x,
 		      u16 family, u32 if_id)
@@ -61,26 +61,26 @@ u32 xw_state_mismatch(const struct xw_tmpl_info *t, const struct xw_sa_info *x,
 
 	if (x->kern) {
 		if (!t->optional)
-			mm |= 1u << XW_MM_KERN;
+			mm |= 1u << XFRMWHY_MISMATCH_KERN;
 		if (state_addr_differs(t, x, t->family))
-			mm |= 1u << XW_MM_TUNNEL_SRC;
+			mm |= 1u << XFRMWHY_MISMATCH_TUNNEL_SRC;
 		return mm;
 	}
 	if (x->proto != t->proto)
-		mm |= 1u << XW_MM_PROTO;
+		mm |= 1u << XFRMWHY_MISMATCH_PROTO;
 	if (t->spi && x->spi != t->spi)
-		mm |= 1u << XW_MM_SPI;
+		mm |= 1u << XFRMWHY_MISMATCH_SPI;
 	if (t->reqid && x->reqid != t->reqid)
-		mm |= 1u << XW_MM_REQID;
+		mm |= 1u << XFRMWHY_MISMATCH_REQID;
 	if (x->mode != t->mode)
-		mm |= 1u << XW_MM_MODE;
+		mm |= 1u << XFRMWHY_MISMATCH_MODE;
 	if (!t->allalgs && !(x->aalgo < 32 && (t->aalgos & (1u << x->aalgo))) &&
 	    proto_is_ipsec(t->proto))
-		mm |= 1u << XW_MM_ALGOS;
+		mm |= 1u << XFRMWHY_MISMATCH_ALGOS;
 	if (x->mode != XW_MODE_TRANSPORT && state_addr_differs(t, x, family))
-		mm |= 1u << XW_MM_TUNNEL_SRC;
+		mm |= 1u << XFRMWHY_MISMATCH_TUNNEL_SRC;
 	if (if_id && if_id != x->if_id)
-		mm |= 1u << XW_MM_IF_ID;
+		mm |= 1u << XFRMWHY_MISMATCH_IF_ID;
 	return mm;
 }
 
@@ -143,7 +143,7 @@ static int policy_ok(struct xw_diff *d, int ti, int start)
 	if (start == -1) {
 		/* Ran out of SAs: show the closest transport SA tried, if any. */
 		r->compared = last_tried;
-		r->mismatch = last_mm | 1u << XW_MM_MISSING;
+		r->mismatch = last_mm | 1u << XFRMWHY_MISMATCH_MISSING;
 	}
 	return start;
 }

@@ -20,7 +20,10 @@ typedef uint32_t u32;
 typedef int8_t s8;
 #endif
 
-#define XW_MAX_DEPTH	6	/* XFRM_MAX_DEPTH */
+#include "uapi/linux/xfrmwhy.h"
+
+/* XFRM_MAX_DEPTH: the module checks that they agree (explain.c). */
+#define XW_MAX_DEPTH	XFRMWHY_MAX_DEPTH
 
 /* Values as in <linux/xfrm.h> and <linux/in.h>; repeated for the host. */
 #define XW_MODE_TRANSPORT		0
@@ -77,21 +80,7 @@ struct xw_rules {
 struct xw_tmpl_result {
 	s8 compared;		/* secpath index, -1 for none */
 	bool evaluated;		/* the kernel reached this template */
-	u32 mismatch;		/* mask of 1 << XW_MM_* */
-};
-
-enum {
-	XW_MM_PROTO,
-	XW_MM_SPI,
-	XW_MM_REQID,
-	XW_MM_MODE,
-	XW_MM_TUNNEL_SRC,
-	XW_MM_TUNNEL_DST,
-	XW_MM_ALGOS,
-	XW_MM_IF_ID,
-	XW_MM_MISSING,
-	XW_MM_EXTRA,
-	XW_MM_KERN,
+	u32 mismatch;		/* mask of 1 << enum xfrmwhy_mismatch */
 };
 
 struct xw_diff {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "../tmpl_diff.h"
 
-#define M(x) (1u << XW_MM_##x)
+#define M(x) (1u << XFRMWHY_MISMATCH_##x)
 
 static int n, failed;
 
