@@ -223,6 +223,11 @@ void xw_text_status(FILE *f, const struct xw_status *st)
 		PRIu64 " filtered, %u buffered, %" PRIu64 " probe misses, %"
 		PRIu64 " notifications lost\n", st->recorded, st->lost,
 		st->filtered, st->buffered, st->missed, st->notify_lost);
+	if (st->missed)
+		fprintf(f, "  note:       the kernel ran %" PRIu64 " policy checks without handing them to\n"
+			"              xfrmwhy's probe (kprobe re-entry or all instances busy): rejections\n"
+			"              among them are in the XfrmIn* counters but in no count above, and\n"
+			"              they cannot be told apart by namespace\n", st->missed);
 	if (!st->ncpus)
 		return;
 	fprintf(f, "  %5s %12s %12s %12s %10s\n", "cpu", "recorded", "lost",

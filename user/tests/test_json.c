@@ -5,6 +5,7 @@
  */
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/xfrm.h>
 
 #include "../explain.h"
@@ -285,6 +286,31 @@ TEST(json_extra_template)
 	EXPECT_STR(json_object_get_string(json_object_array_get_idx(mm, 0)), "extra");
 	json_object_put(o);
 	free(raw);
+}
+
+/* Text status says why the accounting falls short when the probe missed. */
+TEST(text_status_missed_note)
+{
+	struct xw_status st = {
+		.enabled = true, .ring_size = 256, .all_netns = true,
+		.recorded = 8, .missed = 3,
+	};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	xw_text_status(f, &st);
+	fclose(f);
+	EXPECT_CONTAINS(out, "3 probe misses");
+	EXPECT_CONTAINS(out, "the kernel ran 3 policy checks without handing them");
+	free(out);
+	st.missed = 0;
+	out = NULL;
+	f = open_memstream(&out, &len);
+	xw_text_status(f, &st);
+	fclose(f);
+	EXPECT(!strstr(out, "without handing them"));
+	free(out);
 }
 
 TEST(json_status)
