@@ -174,6 +174,7 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct xw_check *c = (struct xw_check *)ri->data;
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 2);
+	struct sec_path *sp;
 
 	if (!skb || !skb->dev)
 		return 1;
@@ -199,6 +200,19 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!c->tracked)
 		return 0;
 	mib_snap(&c->snap[0], c->net);
+	/*
+	 * A packet that came through an xfrm interface moved to another
+	 * namespace is checked, and counted, in the interface's link
+	 * namespace, where its SAs are: watch that one from the start, with
+	 * or without the lookup probes.
+	 */
+	sp = skb_sec_path(skb);
+	if (sp && sp->len) {
+		struct net *sa_net = xs_net(sp->xvec[sp->len - 1]);
+
+		if (!net_eq(sa_net, c->net))
+			mib_snap(&c->snap[1], sa_net);
+	}
 	c->prev = this_cpu_read(xw_cur);
 	this_cpu_write(xw_cur, c);
 	return 0;
@@ -324,10 +338,14 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	net = c->net;
 	reason = mib_moved(&c->snap[0]);
 	if (reason == XFRMWHY_REASON_UNKNOWN && c->snap[1].net) {
-		/* Counted in the xfrm interface's namespace. */
+		/*
+		 * Counted in the xfrm interface's namespace.  Even when no
+		 * counter there moved either, the event belongs there: its
+		 * SAs and policy are that namespace's, never to be shown to
+		 * the admin of the device's.
+		 */
 		reason = mib_moved(&c->snap[1]);
-		if (reason != XFRMWHY_REASON_UNKNOWN)
-			net = c->snap[1].net;
+		net = c->snap[1].net;
 	}
 	if (!capturing(net))
 		return 0;

@@ -31,7 +31,7 @@ stop_bg() {
 	true
 }
 trap 'stop_bg; ns_cleanup; xw_unload' EXIT
-ktap_plan 7
+ktap_plan 8
 
 probes() { grep -cE '__xfrm_policy_check|xfrm_policy_lookup_bytype|xfrm_sk_policy_lookup' "$KPROBES"; }
 
@@ -232,6 +232,38 @@ t_param_writes_racing_unload() {
 	assert_eq "probes" "$(probes)" 0
 }
 
+# An xfrm interface created in a, moved into d: packets decrypted with
+# a's SA come out of it in d, and the check counts in a (the interface's
+# link namespace), where the SA and the policy are.  Without the lookup
+# probes the event was filed under d, showing a's SAs to d's admin.
+t_xfrmi_other_netns() {
+	local mode
+	for mode in 0 2; do
+		ns_cleanup
+		pair_setup || { fail "topology"; return; }
+		ns_add d
+		$IP -n a link add ipsec7 type xfrm dev wan0 if_id 7 || { fail "xfrm interface"; return; }
+		$IP -n a link set ipsec7 netns d
+		$IP -n d link set ipsec7 up
+		seed_dummy d lan0 10.1.0.1/24
+		sa a 192.0.2.2 192.0.2.1 0x2000 2 tunnel if_id 7
+		sa b 192.0.2.2 192.0.2.1 0x2000 2 tunnel
+		pair_out tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 2 mode tunnel
+		pair_in tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 1 mode tunnel if_id 7
+		xw_unload
+		modprobe xfrmwhy lookup_probes=$mode || { fail "modprobe"; return; }
+		"$XFRMWHY" enable >/dev/null
+		expect_drops a XfrmInTmplMismatch 5 pair_send 5
+		assert_eq "lookup_probes=$mode: rise in d" "$(xfrm_stat d XfrmInTmplMismatch)" 0
+		assert_json "lookup_probes=$mode: reason" "$EV" .reason '"tmpl_mismatch"'
+		assert_json "lookup_probes=$mode: SA" "$EV" '.secpath[0].spi' 8192
+		pair_send 3
+		assert_eq "lookup_probes=$mode: events filed under d" "$(xw_events d | grep -c .)" 0
+		xw_unload
+	done
+	ns_cleanup
+}
+
 run_case unload_with_netns_capturing_leaves_no_probe t_unload_with_netns_capture
 run_case userns_root_enable_refused t_userns_root_refused
 run_case userns_capture_allows_own_netns t_userns_allowed
@@ -239,4 +271,5 @@ run_case guest_namespaces_hold_their_share t_guest_share
 run_case drain_ends_under_flood t_drain_ends_under_flood
 run_case enable_disable_churn_checks_in_flight t_churn_in_flight
 run_case param_writes_racing_unload t_param_writes_racing_unload
+run_case xfrmi_link_netns_events_stay_there t_xfrmi_other_netns
 ktap_finish
