@@ -20,8 +20,9 @@
 #endif
 
 /*
- * Packet-offload policies pass skbs without a secpath (6.2): tmpl_diff's
- * rules.packet_offload, and whether a policy is offloaded that way.
+ * Packet-offload policies (6.2): whether a policy is offloaded that way,
+ * shown with it.  Whether the check then compared its templates is read
+ * off the counter that moved, not modelled.
  */
 #ifdef XFRMWHY_CT_POLICY_PACKET_OFFLOAD
 #define XFRMWHY_HAVE_POLICY_PACKET_OFFLOAD 1

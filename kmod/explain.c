@@ -213,7 +213,19 @@ void xw_explain(struct xw_event *ev, const struct sec_path *sp, u32 if_id)
 	struct xw_diff d = { };
 	int i;
 
-	if (!ev->npols || ev->pol[0].action != XFRM_POLICY_ALLOW)
+	/*
+	 * The kernel compares templates only on its way to
+	 * XfrmInTmplMismatch (or to accepting): for every other reason it
+	 * stopped before them (a blocking main policy, too many templates,
+	 * a failed lookup ...).  The counter that moved says what it did, so
+	 * rules that decide whether it compares at all (the packet-offload
+	 * exit, say) need no modelling here.
+	 */
+	for (i = 0; i < XW_MAX_DEPTH; i++)
+		ev->res[i] = (struct xw_tmpl_result){ .compared = -1 };
+	ev->extra = -1;
+	if (ev->reason != XFRMWHY_REASON_TMPL_MISMATCH || !ev->npols ||
+	    ev->pol[0].action != XFRM_POLICY_ALLOW)
 		return;
 	for (i = 0; i < ev->nsa; i++)
 		sa[i] = ev->sa[i].i;
@@ -224,12 +236,6 @@ void xw_explain(struct xw_event *ev, const struct sec_path *sp, u32 if_id)
 	d.rules.verified_cnt = true;
 #endif
 	d.rules.ipv6_mip6 = IS_ENABLED(CONFIG_IPV6_MIP6);
-#ifdef XFRMWHY_HAVE_POLICY_PACKET_OFFLOAD
-	d.rules.packet_offload = true;
-#endif
-	/* The kernel looks at pols[0] and at whether the skb had a secpath. */
-	d.pol_packet_offload = ev->pol[0].packet_offload;
-	d.no_secpath = !sp && !ev->nsa;
 	d.tmpl = ev->tmpl;
 	d.ntmpl = ev->ntmpl;
 	d.npols = ev->npols;

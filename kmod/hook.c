@@ -49,7 +49,12 @@ static const u8 xw_mib[__XFRMWHY_REASON_CNT] = {
 	[XFRMWHY_REASON_BUFFER_ERROR]	= LINUX_MIB_XFRMINBUFFERERROR,
 };
 
-#define XW_MAX_LOOKUPS 3	/* sub, main and main-after-sub */
+/*
+ * Sub, main and main-after-sub.  A check that makes more (with sub
+ * policies, the forward ICMP-error lookup of 6.9+ adds a round) is not
+ * followed past them and says it is not exact.
+ */
+#define XW_MAX_LOOKUPS 3
 
 struct xw_mib_snap {
 	struct net *net;
@@ -72,6 +77,7 @@ struct xw_check {
 	struct xfrm_policy *skpol;
 	struct xfrm_policy *lk[XW_MAX_LOOKUPS];
 	int nlk;
+	bool lk_over;			/* more lookups than lk[] holds */
 	u32 if_id;
 };
 
@@ -186,6 +192,7 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->family = (u16)regs_get_kernel_argument(regs, 3);
 	c->skpol = NULL;
 	c->nlk = 0;
+	c->lk_over = false;
 	c->if_id = 0;
 	c->snap[1].net = NULL;
 	c->gen = atomic_read(&xw_lookup_gen);
@@ -284,12 +291,11 @@ static void record(struct xw_check *c, struct net *net, int reason,
 		goto lost;
 
 	/*
-	 * Only the fixed part and the verdicts: the fill functions write
-	 * every field of each SA, policy and template they count, and the
-	 * rest of the 1.2 KiB slot is never read.
+	 * Only the fixed part: the fill functions write every field of each
+	 * SA, policy and template they count, xw_explain() every verdict,
+	 * and the rest of the 1.2 KiB slot is never read.
 	 */
 	memset(ev, 0, offsetof(struct xw_event, sa));
-	memset(ev->res, 0, sizeof(ev->res));
 	ev->time_ns = ktime_get_real_ns();
 	ev->cpu = cpu;
 	ev->netns = net->ns.inum;
@@ -300,7 +306,6 @@ static void record(struct xw_check *c, struct net *net, int reason,
 	ev->reason = reason;
 	ev->lookup_if_id = c->if_id;
 	ev->exact = exact;
-	ev->extra = -1;
 
 	xw_fill_flow(ev, net, c->skb, c->family, c->dir & ~XFRM_POLICY_MASK);
 	sp = skb_sec_path(c->skb);
@@ -356,7 +361,8 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * policy, if any, was looked up under a probe too.
 	 */
 	exact = (c->gen & 1) && atomic_read(&xw_lookup_gen) == c->gen &&
-		lookup_missed() == c->lk_missed && (!c->sk_pol || c->sk_ok);
+		lookup_missed() == c->lk_missed && !c->lk_over &&
+		(!c->sk_pol || c->sk_ok);
 	if (READ_ONCE(xw_lookup_mode) == XW_LOOKUP_ON_DEMAND) {
 		unsigned long now = jiffies;
 
@@ -384,8 +390,12 @@ static int lookup_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct xw_check *c = this_cpu_read(xw_cur);
 
 	/* Lookups outside a followed check (the output path) are not ours. */
-	if (!c || c->nlk >= XW_MAX_LOOKUPS)
+	if (!c)
 		return 1;
+	if (c->nlk >= XW_MAX_LOOKUPS) {
+		c->lk_over = true;
+		return 1;
+	}
 	l->net = (struct net *)regs_get_kernel_argument(regs, 0);
 	l->type = (u8)regs_get_kernel_argument(regs, 1);
 	l->if_id = (u32)regs_get_kernel_argument(regs, 5);

@@ -74,7 +74,12 @@ u32 xw_state_mismatch(const struct xw_tmpl_info *t, const struct xw_sa_info *x,
 		mm |= 1u << XFRMWHY_MISMATCH_REQID;
 	if (x->mode != t->mode)
 		mm |= 1u << XFRMWHY_MISMATCH_MODE;
-	if (!t->allalgs && !(x->aalgo < 32 && (t->aalgos & (1u << x->aalgo))) &&
+	/*
+	 * The kernel tests (1 << aalgo) on an int: for aalgo >= 32 (null
+	 * authentication is 251) the CPU's shift uses the count modulo 32
+	 * (x86's and arm64's 32-bit shifts do), so that is the bit tested.
+	 */
+	if (!t->allalgs && !(t->aalgos & (1u << (x->aalgo & 31))) &&
 	    proto_is_ipsec(t->proto))
 		mm |= 1u << XFRMWHY_MISMATCH_ALGOS;
 	if (x->mode != XW_MODE_TRANSPORT && state_addr_differs(t, x, family))
@@ -156,9 +161,8 @@ static int policy_ok(struct xw_diff *d, int ti, int start)
  * __xfrm_policy_check(); the one that fails carries the mismatch mask and
  * templates the kernel never reached stay unevaluated.  When every template
  * passes, a tunnel-mode SA past the last match is the "extra" SA that
- * secpath_has_nontransport() rejects.  Where the kernel has the rule
- * (@d->rules.packet_offload), a packet-offload policy passes an skb that
- * carries no secpath without looking at its templates.
+ * secpath_has_nontransport() rejects.  Whether the kernel compared the
+ * templates at all is the caller's to know (the counter that moved).
  */
 void xw_tmpl_diff(struct xw_diff *d)
 {
@@ -186,15 +190,6 @@ void xw_tmpl_diff(struct xw_diff *d)
 	} else {
 		for (i = 0; i < d->ntmpl; i++)
 			order[n++] = i;
-	}
-
-	/*
-	 * A packet-offload policy and an skb without any secpath: the
-	 * hardware already checked the templates (6.2); nothing is compared.
-	 */
-	if (d->rules.packet_offload && d->pol_packet_offload && d->no_secpath) {
-		d->accept = true;
-		return;
 	}
 
 	for (i = n - 1, k = 0; i >= 0; i--) {

@@ -73,7 +73,6 @@ struct xw_tmpl_info {
 struct xw_rules {
 	bool verified_cnt;	/* xfrm_policy_ok() skips verified SAs */
 	bool ipv6_mip6;		/* xfrm6 sort knows route optimization */
-	bool packet_offload;	/* packet-offload policy, no secpath: pass */
 };
 
 /* The outcome for one template, in the policy's order. */
@@ -93,8 +92,6 @@ struct xw_diff {
 	int npols;			/* > 1: templates get sorted */
 	u16 family;			/* family of the check */
 	u32 if_id;			/* if_id of the lookup */
-	bool pol_packet_offload;	/* pols[0] offloaded in packet mode */
-	bool no_secpath;		/* the skb had no secpath at all */
 	struct xw_rules rules;
 	/* outputs */
 	struct xw_tmpl_result res[XW_MAX_DEPTH];

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 
-xw_capture_test 5
+xw_capture_test 6
 
 T="src 192.0.2.2 dst 192.0.2.1"
 
@@ -74,6 +74,33 @@ t_buffer_error() {
 	assert_json reason "$EV" .reason '"buffer_error"'
 	assert_json counter "$EV" .counter '"XfrmInBufferError"'
 	assert_json templates "$EV" '.templates|length' 6
+	# The kernel refused before comparing any: nothing to blame on them.
+	assert_json "templates compared" "$EV" '[.templates[]|.compared]' '[null,null,null,null,null,null]'
+	assert_json "template mismatches" "$EV" '[.templates[]|.mismatch[]]' '[]'
+}
+
+# A sub policy allows the flow with a template its SA matches, the main
+# policy blocks it: XfrmInPolBlock, and the sub policy's templates were
+# never compared (the kernel blocks first).  Needs CONFIG_XFRM_SUB_POLICY.
+t_sub_allows_main_blocks() {
+	fresh
+	if ! $IP -n a xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir in ptype sub \
+		tmpl $T proto esp reqid 2 mode tunnel 2>/dev/null; then
+		t_skip_why="no sub policies in this kernel (CONFIG_XFRM_SUB_POLICY)"
+		return "$KSFT_SKIP"
+	fi
+	pair_in action block
+	# The lookup probes in place from the first packet: events are exact.
+	"$XFRMWHY" disable >/dev/null
+	echo 1 >/sys/module/xfrmwhy/parameters/lookup_probes
+	"$XFRMWHY" enable >/dev/null
+	expect_drops a XfrmInPolBlock 3 pair_send 3
+	echo 2 >/sys/module/xfrmwhy/parameters/lookup_probes
+	assert_json reason "$EV" .reason '"policy_block"'
+	assert_json exact "$EV" .exact true
+	assert_json "sub policy" "$EV" '[.policy.action, .policy.index]' "[\"allow\",$($IP -n a -s xfrm policy list ptype sub | sed -n 's/.*index \([0-9]*\).*/\1/p' | head -1)]"
+	assert_json "templates compared" "$EV" '[.templates[]|.compared]' '[null]'
+	assert_json "template mismatches" "$EV" '[.templates[]|.mismatch[]]' '[]'
 }
 
 run_case no_policy_tunnel_sa t_no_policy
@@ -81,4 +108,5 @@ run_case policy_action_block t_block
 run_case sa_selector_mismatch t_state_mismatch
 run_case default_block_policy t_default_block
 run_case too_many_templates t_buffer_error
+run_case sub_policy_allows_main_blocks t_sub_allows_main_blocks
 ktap_finish
