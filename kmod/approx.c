@@ -90,6 +90,7 @@ static void flow_to_flowi(const struct xw_event *ev, struct flowi *fl)
 		memcpy(&fl4->daddr, f->dst.b, 4);
 		fl4->flowi4_proto = f->proto;
 		fl4->flowi4_mark = f->mark;
+		fl4->flowi4_oif = f->oif;
 		if (f->icmp) {
 			fl4->fl4_icmp_type = f->icmp_type;
 			fl4->fl4_icmp_code = f->icmp_code;
@@ -104,6 +105,7 @@ static void flow_to_flowi(const struct xw_event *ev, struct flowi *fl)
 		memcpy(&fl6->daddr, f->dst.b, 16);
 		fl6->flowi6_proto = f->proto;
 		fl6->flowi6_mark = f->mark;
+		fl6->flowi6_oif = f->oif;
 		if (f->icmp) {
 			fl6->fl6_icmp_type = f->icmp_type;
 			fl6->fl6_icmp_code = f->icmp_code;

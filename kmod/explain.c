@@ -91,6 +91,7 @@ void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 		f->icmp_type = fl.u.ip4.fl4_icmp_type;
 		f->icmp_code = fl.u.ip4.fl4_icmp_code;
 		f->icmp = f->proto == IPPROTO_ICMP;
+		f->oif = fl.u.ip4.flowi4_oif;
 	} else {
 		memcpy(f->src.b, &fl.u.ip6.saddr, 16);
 		memcpy(f->dst.b, &fl.u.ip6.daddr, 16);
@@ -100,6 +101,7 @@ void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 		f->icmp_type = fl.u.ip6.fl6_icmp_type;
 		f->icmp_code = fl.u.ip6.fl6_icmp_code;
 		f->icmp = f->proto == IPPROTO_ICMPV6;
+		f->oif = fl.u.ip6.flowi6_oif;
 	}
 	f->ports = proto_has_ports(f->proto);
 	if (f->icmp) {

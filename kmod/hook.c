@@ -35,6 +35,7 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <net/inet_sock.h>
+#include <net/rtnetlink.h>
 #include <net/xfrm.h>
 #include "xfrmwhy.h"
 
@@ -273,6 +274,20 @@ static int check_policies(struct xw_check *c, struct xfrm_policy **pols,
 	return np;
 }
 
+/*
+ * The if_id of the check's lookup, where no lookup probe saw it: a packet
+ * that came out of an xfrm interface is looked up with the interface's
+ * if_id, which is that of the SA it was matched by (the innermost).
+ */
+static u32 lookup_if_id(const struct sk_buff *skb, const struct sec_path *sp)
+{
+	const struct rtnl_link_ops *ops = skb->dev->rtnl_link_ops;
+
+	if (!sp || !sp->len || !ops || strcmp(ops->kind, "xfrm"))
+		return 0;
+	return sp->xvec[sp->len - 1]->if_id;
+}
+
 static void record(struct xw_check *c, struct net *net, int reason,
 		   bool exact)
 {
@@ -304,16 +319,16 @@ static void record(struct xw_check *c, struct net *net, int reason,
 	ev->dir = c->dir & XFRM_POLICY_MASK;
 	ev->family = c->family;
 	ev->reason = reason;
-	ev->lookup_if_id = c->if_id;
 	ev->exact = exact;
 
 	xw_fill_flow(ev, net, c->skb, c->family, c->dir & ~XFRM_POLICY_MASK);
 	sp = skb_sec_path(c->skb);
+	ev->lookup_if_id = exact ? c->if_id : lookup_if_id(c->skb, sp);
 	xw_fill_secpath(ev, sp);
 	if (exact)
 		npols = check_policies(c, pols, &socket);
 	xw_fill_policies(ev, pols, npols, ev->dir, socket);
-	xw_explain(ev, sp, c->if_id);
+	xw_explain(ev, sp, ev->lookup_if_id);
 	xw_ring_commit(cpu, pos);
 	count(net, XW_COUNT_RECORDED);
 	if (xw_has_listeners(net))

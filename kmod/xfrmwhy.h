@@ -42,6 +42,7 @@ struct xw_pol {
 struct xw_flow {
 	struct xw_addr src, dst;
 	u32 mark;
+	u32 oif;		/* as decoded: selectors may name an ifindex */
 	u16 sport, dport;
 	u8 proto, icmp_type, icmp_code;
 	bool decoded, ports, icmp;

@@ -235,7 +235,9 @@ t_param_writes_racing_unload() {
 # An xfrm interface created in a, moved into d: packets decrypted with
 # a's SA come out of it in d, and the check counts in a (the interface's
 # link namespace), where the SA and the policy are.  Without the lookup
-# probes the event was filed under d, showing a's SAs to d's admin.
+# probes the event was filed under d, showing a's SAs to d's admin, and
+# the policy was looked for with if_id 0, which never finds an xfrm
+# interface's policy.
 t_xfrmi_other_netns() {
 	local mode
 	for mode in 0 2; do
@@ -257,6 +259,9 @@ t_xfrmi_other_netns() {
 		assert_eq "lookup_probes=$mode: rise in d" "$(xfrm_stat d XfrmInTmplMismatch)" 0
 		assert_json "lookup_probes=$mode: reason" "$EV" .reason '"tmpl_mismatch"'
 		assert_json "lookup_probes=$mode: SA" "$EV" '.secpath[0].spi' 8192
+		# Found again in a's SPD with the interface's if_id.
+		assert_json "lookup_probes=$mode: policy if_id" "$EV" '.policy.if_id' 7
+		assert_json "lookup_probes=$mode: mismatch" "$EV" '.templates[0].mismatch' '["reqid"]'
 		pair_send 3
 		assert_eq "lookup_probes=$mode: events filed under d" "$(xw_events d | grep -c .)" 0
 		xw_unload
