@@ -93,7 +93,7 @@ int xw_rings_alloc(unsigned int size)
 		spin_lock_init(&r->lock);
 		r->size = size;
 		/*
-		 * vmalloc, page by page: kvmalloc() would round a 308 KiB
+		 * vmalloc, page by page: kvmalloc() would round a 310 KiB
 		 * ring up to a 512 KiB block, or to 2 MiB huge mappings.
 		 */
 		r->slots = vzalloc_node(array_size(size, sizeof(*r->slots)),
