@@ -100,6 +100,7 @@ static int tmpl6_class(const struct xw_tmpl_info *t, const struct xw_rules *r)
 		return r->ipv6_mip6 ? 2 : 4;
 	case XW_MODE_TUNNEL:
 	case XW_MODE_BEET:
+	case XW_MODE_IPTFS:	/* sorted with the tunnels since it exists */
 		return 3;
 	}
 	return 4;

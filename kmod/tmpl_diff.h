@@ -31,6 +31,7 @@ typedef int8_t s8;
 #define XW_MODE_ROUTEOPTIMIZATION	2
 #define XW_MODE_IN_TRIGGER		3
 #define XW_MODE_BEET			4
+#define XW_MODE_IPTFS			5	/* 6.14 */
 #define XW_PROTO_ESP			50
 #define XW_PROTO_AH			51
 #define XW_PROTO_COMP			108

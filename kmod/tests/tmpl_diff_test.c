@@ -280,6 +280,23 @@ int main(void)
 			   .compared = { 0, -1 }, .evaluated = { true, true } };
 	check("IPv6 sub-policy: templates sorted by mode class", &d, &w);
 
+	/*
+	 * IPTFS (6.14) sorts with the tunnels, before a class-4 template
+	 * (route optimization without MIP6): the route-optimization
+	 * template is then the last one, checked first, and fails on the
+	 * IPTFS SA; the IPTFS template is never reached.
+	 */
+	xv[0] = sa(0x100, 1, XW_MODE_IPTFS);
+	xv[0].family = XW_AF_INET6;
+	tv[0] = tmpl(0, 1, XW_MODE_ROUTEOPTIMIZATION);
+	tv[1] = tmpl(0, 1, XW_MODE_IPTFS);
+	d = (struct xw_diff){ .sa = xv, .nsa = 1, .tmpl = tv, .ntmpl = 2,
+			      .npols = 2, .family = XW_AF_INET6 };
+	w = (struct want){ .accept = false, .extra = -1, .ntmpl = 2,
+			   .compared = { 0, -1 }, .mismatch = { M(MODE), 0 },
+			   .evaluated = { true, false } };
+	check("IPv6 sub-policy: IPTFS sorts with the tunnels", &d, &w);
+
 	/* More SAs than a secpath can hold: refuse to guess. */
 	d = (struct xw_diff){ .sa = xv, .nsa = XW_MAX_DEPTH + 1, .npols = 1,
 			      .family = XW_AF_INET };
