@@ -329,10 +329,8 @@ static void record(struct xw_check *c, struct net *net, int reason,
 		npols = check_policies(c, pols, &socket);
 	xw_fill_policies(ev, pols, npols, ev->dir, socket);
 	xw_explain(ev, sp, ev->lookup_if_id);
-	xw_ring_commit(cpu, pos);
+	xw_ring_commit(cpu, pos, net);
 	count(net, XW_COUNT_RECORDED);
-	if (xw_has_listeners(net))
-		xw_notify_kick();
 	return;
 lost:
 	count(net, XW_COUNT_LOST);

@@ -638,13 +638,8 @@ struct xw_notify {
 	} ev[XW_NOTIFY_MAX];
 };
 
-/**
- * xw_has_listeners() - is anyone subscribed to events of this namespace?
- * @net: the event's namespace
- *
- * Return: true if a listener in @net or in the initial namespace exists.
- */
-bool xw_has_listeners(struct net *net)
+/* Is anyone subscribed to events of this namespace (or to all)? */
+static bool xw_has_listeners(struct net *net)
 {
 #ifdef XFRMWHY_HAVE_MCGRP_PERM
 	return genl_has_listeners(&xw_family, net, XW_MCGRP_EVENTS) ||
@@ -655,13 +650,14 @@ bool xw_has_listeners(struct net *net)
 #endif
 }
 
-/**
- * xw_notify_kick() - have the notifier run soon; callable from any context
+/*
+ * The ring's consumer, called from the packet path for every event it
+ * records: have the notifier run soon when someone listens.  Batches: one
+ * run every few milliseconds at most.
  */
-void xw_notify_kick(void)
+static void xw_notify_committed(struct net *net)
 {
-	/* Batch: one run every few milliseconds at most. */
-	if (!delayed_work_pending(&xw_notify_work))
+	if (xw_has_listeners(net) && !delayed_work_pending(&xw_notify_work))
 		schedule_delayed_work(&xw_notify_work, msecs_to_jiffies(5));
 }
 
@@ -865,17 +861,22 @@ static struct genl_family xw_family __ro_after_init = {
  */
 int xw_genl_init(void)
 {
-	return genl_register_family(&xw_family);
+	int err = genl_register_family(&xw_family);
+
+	if (!err)
+		xw_ring_set_consumer(xw_notify_committed);
+	return err;
 }
 
 /**
  * xw_genl_exit() - stop notifying and unregister the family
  *
- * The probes must already be gone, so nothing can kick the work again.
- * genl_unregister_family() waits for dumps in flight.
+ * Once the ring no longer calls xw_notify_committed(), nothing can queue
+ * the work again.  genl_unregister_family() waits for dumps in flight.
  */
 void xw_genl_exit(void)
 {
+	xw_ring_set_consumer(NULL);
 	cancel_delayed_work_sync(&xw_notify_work);
 	genl_unregister_family(&xw_family);
 }

@@ -64,6 +64,8 @@ struct xw_ring {
 
 static struct xw_ring __percpu *xw_rings;
 static atomic64_t xw_seq = ATOMIC64_INIT(0);
+/* Told of every commit: the notifier.  The ring does not know netlink. */
+static void (__rcu *xw_committed)(struct net *net);
 
 static struct xw_slot *slot_at(struct xw_ring *r, u64 pos)
 {
@@ -172,19 +174,40 @@ out:
 }
 
 /**
+ * xw_ring_set_consumer() - whom to tell of each committed event
+ * @committed: called from the packet path, with the event's namespace;
+ *	it must not sleep or wait.  NULL to stop.
+ *
+ * After it returns with NULL, no call to the old one is running.
+ */
+void xw_ring_set_consumer(void (*committed)(struct net *net))
+{
+	rcu_assign_pointer(xw_committed, committed);
+	if (!committed)
+		synchronize_rcu();
+}
+
+/**
  * xw_ring_commit() - publish the slot of xw_ring_reserve()
  * @cpu: the same CPU
  * @pos: from xw_ring_reserve()
+ * @net: the event's namespace, for the consumer
  *
  * Numbers the event: sequence numbers follow the order of commits.
  */
-void xw_ring_commit(int cpu, u64 pos)
+void xw_ring_commit(int cpu, u64 pos, struct net *net)
 {
 	struct xw_slot *sl = slot_at(per_cpu_ptr(xw_rings, cpu), pos);
+	void (*committed)(struct net *net);
 
 	sl->ev.seq = atomic64_inc_return(&xw_seq);
 	/* Pairs with the acquire in slot_full(): readers see a whole event. */
 	smp_store_release(&sl->state, XW_SLOT_FULL);
+	rcu_read_lock();
+	committed = rcu_dereference(xw_committed);
+	if (committed)
+		committed(net);
+	rcu_read_unlock();
 }
 
 /**

@@ -131,7 +131,8 @@ int xw_rings_alloc(unsigned int size);
 void xw_rings_free(void);
 struct xw_event *xw_ring_reserve(int cpu, struct xw_net *owner, bool guest,
 				 u64 *pos);
-void xw_ring_commit(int cpu, u64 pos);
+void xw_ring_commit(int cpu, u64 pos, struct net *net);
+void xw_ring_set_consumer(void (*committed)(struct net *net));
 u64 xw_ring_seq_now(void);
 bool xw_ring_next(int cpu, struct xw_ring_scan *s, struct xw_event *out,
 		  u64 *slot_pos);
@@ -145,8 +146,6 @@ bool xw_ratelimit_ok(int cpu);
 /* netlink.c */
 int xw_genl_init(void);
 void xw_genl_exit(void);
-bool xw_has_listeners(struct net *net);
-void xw_notify_kick(void);
 
 /* explain.c */
 struct sk_buff;
