@@ -12,14 +12,13 @@
 
 #include "event.h"
 #include "nl.h"
+#include "print.h"
 #include "summary.h"
 
 /* Text. */
 void xw_text_event(FILE *f, const struct xw_event *ev, const char *explanation);
 void xw_text_status(FILE *f, const struct xw_status *st);
 void xw_text_summary(FILE *f, const struct xw_summary *s);
-/* "2025-11-25 15:48:01.123456789" in local time. */
-const char *xw_text_time(uint64_t ns, char *buf, size_t len);
 
 /* JSON: builders (caller puts the reference) and a one-line printer. */
 struct json_object *xw_json_event(const struct xw_event *ev,

@@ -12,19 +12,6 @@
 
 #include "output.h"
 
-const char *xw_text_time(uint64_t ns, char *buf, size_t len)
-{
-	time_t sec = (time_t)(ns / 1000000000ull);
-	struct tm tm;
-	char day[32];
-
-	if (!localtime_r(&sec, &tm) ||
-	    !strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(day, sizeof(day), "%lld", (long long)sec);
-	snprintf(buf, len, "%s.%09" PRIu64, day, (uint64_t)(ns % 1000000000ull));
-	return buf;
-}
-
 static void name_or_num(FILE *f, const char *name, unsigned int num)
 {
 	if (name)
