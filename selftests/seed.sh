@@ -44,12 +44,17 @@ t_seed_event() {
 	assert_json netns "$ev" .netns "$(ns_inum gwa)"
 	assert_json flow "$ev" .flow \
 		'{"src":"10.0.1.1","dst":"10.0.0.1","proto":1,"sport":null,"dport":null,"icmp_type":0,"icmp_code":0,"mark":0}'
+	assert_json lookup_if_id "$ev" .lookup_if_id 0
+	# aalgo 5: SADB_X_AALG_SHA2_256HMAC; the SA was added without a sel.
 	assert_json secpath "$ev" .secpath \
-		'[{"spi":2632207991,"proto":"esp","reqid":16389,"mode":"tunnel","src":"192.0.2.2","dst":"192.0.2.1","if_id":0}]'
-	assert_json policy "$ev" '.policy|{index,dir,action,src,dst,proto,if_id,mark,mask}' \
-		"{\"index\":$index,\"dir\":\"in\",\"action\":\"allow\",\"src\":\"10.0.1.0/24\",\"dst\":\"10.0.0.0/24\",\"proto\":0,\"if_id\":0,\"mark\":0,\"mask\":0}"
+		'[{"src":"192.0.2.2","dst":"192.0.2.1","proto":"esp","spi":2632207991,"reqid":16389,"mode":"tunnel","if_id":0,"aalgo":5,"sel":{"src":"0.0.0.0/0","dst":"0.0.0.0/0","proto":0,"sport":null,"dport":null},"kern":false}]'
+	assert_json policy "$ev" '.policy|{index,dir,action,src,dst,proto,sport,dport,type,if_id,mark,mask,socket,dead}' \
+		"{\"index\":$index,\"dir\":\"in\",\"action\":\"allow\",\"src\":\"10.0.1.0/24\",\"dst\":\"10.0.0.0/24\",\"proto\":0,\"sport\":null,\"dport\":null,\"type\":\"main\",\"if_id\":0,\"mark\":0,\"mask\":0,\"socket\":false,\"dead\":false}"
+	assert_json main_policy "$ev" .main_policy null
+	# ip xfrm sets every algorithm bit, which the kernel takes as allalgs.
 	assert_json templates "$ev" .templates \
-		'[{"proto":"esp","spi":0,"reqid":16385,"mode":"tunnel","src":"192.0.2.2","dst":"192.0.2.1","optional":false,"compared":0,"mismatch":["reqid"]}]'
+		'[{"src":"192.0.2.2","dst":"192.0.2.1","proto":"esp","spi":0,"reqid":16385,"mode":"tunnel","optional":false,"aalgos":4294967295,"allalgs":true,"compared":0,"mismatch":["reqid"],"evaluated":true}]'
+	assert_json not_shown "$ev" .not_shown 0
 }
 
 t_seed_all_same() {
@@ -69,6 +74,11 @@ t_seed_text() {
 	assert_match "names the required reqid" "$txt" "requires reqid 16385"
 	assert_match "names the expected SA" "$txt" "0x11111111"
 	assert_match "hint" "$txt" "different tunnel"
+	# The details, in ip xfrm words; the same facts as the JSON above.
+	assert_match "flow line" "$txt" $'\n  flow: src 10\\.0\\.1\\.1 dst 10\\.0\\.0\\.1 proto 1 type 0 code 0\n'
+	assert_match "sa line" "$txt" $'\n  sa 0: src 192\\.0\\.2\\.2 dst 192\\.0\\.2\\.1 proto esp spi 0x9ce44e77 reqid 16389 mode tunnel auth hmac\\(sha256\\) sel src 0\\.0\\.0\\.0/0 dst 0\\.0\\.0\\.0/0\n'
+	assert_match "policy line" "$txt" $'\n  policy: src 10\\.0\\.1\\.0/24 dst 10\\.0\\.0\\.0/24 dir in priority [0-9]+ index '"$index"$' action allow\n'
+	assert_match "tmpl line" "$txt" $'\n  tmpl 0: src 192\\.0\\.2\\.2 dst 192\\.0\\.2\\.1 proto esp reqid 16385 mode tunnel, compared with sa 0, differs in reqid(\n|$)'
 }
 
 t_seed_fixed() {

@@ -83,7 +83,7 @@ t_extra() {
 	expect_drops a XfrmInTmplMismatch 4 pair_send 4
 	assert_json policy "$EV" '.policy|[.action,.src,.dst]' '["allow","10.2.0.0/24","10.1.0.0/24"]'
 	assert_json templates "$EV" .templates \
-		'[{"proto":null,"spi":null,"reqid":null,"mode":null,"src":null,"dst":null,"optional":null,"compared":0,"mismatch":["extra"]}]'
+		'[{"src":null,"dst":null,"proto":null,"spi":null,"reqid":null,"mode":null,"optional":null,"aalgos":null,"allalgs":null,"compared":0,"mismatch":["extra"],"evaluated":true}]'
 }
 
 run_case two_templates_wrong_order t_wrong_order

@@ -36,72 +36,240 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * How a command's help shows each option (long_opts order); the global
+ * ones and --help are described in the main usage.
+ */
+static const struct {
+	const char *arg;	/* in the synopsis: [--family ipv4|ipv6|any] */
+	const char *harg;	/* in the option's own line: --family F */
+	const char *help;	/* NULL: made from a table (option_help()) */
+} opt_docs[O_HELP - O_JSON + 1] = {
+	[O_JSON - O_JSON]	= { NULL, NULL, NULL },
+	[O_NETNS - O_JSON]	= { "NS", "NS", NULL },
+	[O_FAMILY - O_JSON]	= { "ipv4|ipv6|any", "F",
+				    "only packets of family F (default any)" },
+	[O_REASONS - O_JSON]	= { "LIST", "LIST", NULL },
+	[O_RATE - O_JSON]	= { "N", "N",
+				    "at most N events per second per CPU (0 = no limit)" },
+	[O_RING - O_JSON]	= { "N", "N", NULL },
+	[O_PEEK - O_JSON]	= { NULL, NULL, "print without consuming" },
+	[O_NO_SAD - O_JSON]	= { NULL, NULL,
+				    "do not look the expected SA up in the SAD" },
+	[O_HELP - O_JSON]	= { NULL, NULL, NULL },
+};
+
 static const struct {
 	const char *name;
 	enum xw_cmd cmd;
 	unsigned int opts;	/* besides GLOBAL_OPTS */
-	const char *usage;
+	bool prints;		/* --json applies: in its synopsis */
+	const char *summary;	/* its line in 'xfrmwhy --help' */
+	const char *about;	/* 'xfrmwhy COMMAND --help', under the synopsis */
 } cmds[] = {
-	{ "status", XW_CMD_STATUS, 0,
-	  "Usage: xfrmwhy status [--json] [--netns NS]\n"
+	{ "status", XW_CMD_STATUS, 0, true,
+	  "module, capture state and counters",
 	  "Show whether the module is loaded, capture state, ring size and\n"
 	  "event counters (recorded, lost, filtered, buffered), per CPU too.\n" },
 	{ "enable", XW_CMD_ENABLE, BIT(O_FAMILY) | BIT(O_REASONS) | BIT(O_RATE) |
-	  BIT(O_RING),
-	  "Usage: xfrmwhy enable [--netns NS] [--family ipv4|ipv6|any]\n"
-	  "                      [--reasons LIST] [--rate-limit N] [--ring-size N]\n"
-	  "Start capturing rejected inbound packets.\n"
-	  "  --family F       only packets of family F (default any)\n"
-	  "  --reasons LIST   comma list of: tmpl_mismatch, no_policy, policy_block,\n"
-	  "                   state_mismatch, hdr_error, policy_error, buffer_error,\n"
-	  "                   unknown, or all\n"
-	  "  --rate-limit N   at most N events per second per CPU (0 = no limit)\n"
-	  "  --ring-size N    events buffered per CPU (16..65536)\n" },
-	{ "disable", XW_CMD_DISABLE, 0,
-	  "Usage: xfrmwhy disable [--netns NS]\n"
+	  BIT(O_RING), false,
+	  "start capturing (filters: --family, --reasons, --rate-limit, --ring-size)",
+	  "Start capturing rejected inbound packets.\n" },
+	{ "disable", XW_CMD_DISABLE, 0, false,
+	  "stop capturing",
 	  "Stop capturing; the hooks are removed, buffered events stay.\n" },
-	{ "drain", XW_CMD_DRAIN, BIT(O_PEEK) | BIT(O_NO_SAD),
-	  "Usage: xfrmwhy drain [--json] [--netns NS] [--peek] [--no-sad]\n"
-	  "Print and consume the buffered events, each with its explanation.\n"
-	  "  --peek     print without consuming\n"
-	  "  --no-sad   do not look the expected SA up in the SAD\n" },
-	{ "watch", XW_CMD_WATCH, BIT(O_NO_SAD),
-	  "Usage: xfrmwhy watch [--json] [--netns NS] [--no-sad]\n"
+	{ "drain", XW_CMD_DRAIN, BIT(O_PEEK) | BIT(O_NO_SAD), true,
+	  "print and consume buffered events (--peek keeps them)",
+	  "Print and consume the buffered events, each with its explanation.\n" },
+	{ "watch", XW_CMD_WATCH, BIT(O_NO_SAD), true,
+	  "print events live until Ctrl-C",
 	  "Print events as they happen until interrupted (Ctrl-C); the number\n"
 	  "of events seen goes to stderr at the end.\n" },
-	{ "summary", XW_CMD_SUMMARY, BIT(O_PEEK) | BIT(O_NO_SAD),
-	  "Usage: xfrmwhy summary [--json] [--netns NS] [--peek] [--no-sad]\n"
+	{ "summary", XW_CMD_SUMMARY, BIT(O_PEEK) | BIT(O_NO_SAD), true,
+	  "group buffered events by reason, policy and SA",
 	  "Consume (or --peek at) the buffered events and group them by\n"
 	  "(reason, policy, SA) with counts, first and last time seen.\n" },
-	{ "clear", XW_CMD_CLEAR, 0,
-	  "Usage: xfrmwhy clear [--netns NS]\n"
+	{ "clear", XW_CMD_CLEAR, 0, false,
+	  "discard buffered events",
 	  "Discard the buffered events; counters of lost events stay.\n" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-static const char main_usage[] =
-	"Usage: xfrmwhy [--json] [--netns NAME|PID] COMMAND [OPTIONS]\n"
-	"Explain why the kernel dropped inbound IPsec packets at the xfrm policy check.\n"
-	"\n"
-	"Commands:\n"
-	"  status    module, capture state and counters\n"
-	"  enable    start capturing (filters: --family, --reasons, --rate-limit,\n"
-	"            --ring-size)\n"
-	"  disable   stop capturing\n"
-	"  drain     print and consume buffered events (--peek keeps them)\n"
-	"  watch     print events live until Ctrl-C\n"
-	"  summary   group buffered events by reason, policy and SA\n"
-	"  clear     discard buffered events\n"
-	"\n"
-	"Global options:\n"
-	"  --json            JSON Lines: one object per line\n"
-	"  --netns NAME|PID  only the network namespace /run/netns/NAME or\n"
-	"                    /proc/PID/ns/net\n"
-	"  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
-	"\n"
-	"Exit codes: 0 ok, 1 usage or other error, 2 module not loaded,\n"
-	"3 permission denied (needs CAP_NET_ADMIN).\n";
+/* Help lines are at most this wide; longer ones wrap, indented. */
+#define HELP_WIDTH 75
+
+/* Words to out, wrapped at HELP_WIDTH: continuation lines start at indent. */
+struct wrap {
+	FILE *out;
+	int col, indent;
+};
+
+/* After a label of col columns, already printed. */
+static void wrap_at(struct wrap *w, FILE *out, int col)
+{
+	w->out = out;
+	w->col = w->indent = col;
+}
+
+/* One unit that is never broken ("[--netns NS]", "tmpl_mismatch,"). */
+static void wrap_word(struct wrap *w, const char *word)
+{
+	int len = (int)strlen(word);
+
+	if (w->col > w->indent && w->col + 1 + len > HELP_WIDTH) {
+		fprintf(w->out, "\n%*s", w->indent, "");
+		w->col = w->indent;
+	} else if (w->col > w->indent) {
+		fputc(' ', w->out);
+		w->col++;
+	}
+	fputs(word, w->out);
+	w->col += len;
+}
+
+/* A sentence, word by word. */
+static void wrap_text(struct wrap *w, const char *text)
+{
+	char word[128];
+	size_t n;
+
+	while (*text) {
+		n = strcspn(text, " ");
+		if (n) {
+			snprintf(word, sizeof(word), "%.*s", (int)n, text);
+			wrap_word(w, word);
+		}
+		text += n + (text[n] == ' ');
+	}
+}
+
+/*
+ * "tmpl_mismatch, no_policy, ..., unknown": every reason the CLI names, in
+ * the uapi's order, with unknown (0), the catch-all, last.
+ */
+static void reason_list(char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 1; i <= __XFRMWHY_REASON_CNT; i++) {
+		int r = i % __XFRMWHY_REASON_CNT;
+
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 i > 1 ? ", " : "",
+						 xw_reason_name(r));
+	}
+}
+
+/* "status, enable, ...": the commands, as the table has them. */
+static void command_list(char *buf, size_t len)
+{
+	size_t ci, used = 0;
+
+	buf[0] = '\0';
+	for (ci = 0; ci < NCMDS && used < len; ci++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 ci ? ", " : "", cmds[ci].name);
+}
+
+static const char *option_help(int id, char *buf, size_t len)
+{
+	char list[256];
+
+	switch (id) {
+	case O_REASONS:
+		reason_list(list, sizeof(list));
+		snprintf(buf, len, "comma list of: %s, or all", list);
+		return buf;
+	case O_RING:
+		snprintf(buf, len, "events buffered per CPU (%d..%d)",
+			 XFRMWHY_RING_MIN, XFRMWHY_RING_MAX);
+		return buf;
+	}
+	return opt_docs[id - O_JSON].help;
+}
+
+static const char *opt_name(int id);
+
+/* Options of cmds[ci] in the order of long_opts, --help left out. */
+static bool shows_opt(size_t ci, int id, bool synopsis)
+{
+	if (id == O_HELP)
+		return false;
+	if (id == O_JSON)
+		return synopsis && cmds[ci].prints;
+	if (id == O_NETNS)
+		return synopsis;
+	return BIT(id) & cmds[ci].opts;
+}
+
+static void cmd_usage(FILE *out, size_t ci)
+{
+	const struct option *lo;
+	char buf[512];
+	struct wrap w;
+	int width = 0;
+
+	wrap_at(&w, out, fprintf(out, "Usage: xfrmwhy %s ", cmds[ci].name));
+	for (lo = long_opts; lo->name; lo++) {
+		const char *arg = opt_docs[lo->val - O_JSON].arg;
+
+		if (!shows_opt(ci, lo->val, true))
+			continue;
+		snprintf(buf, sizeof(buf), "[--%s%s%s]", lo->name,
+			 arg ? " " : "", arg ? arg : "");
+		wrap_word(&w, buf);
+	}
+	fputc('\n', out);
+	fputs(cmds[ci].about, out);
+	/* The options' own lines, their help in one column. */
+	for (lo = long_opts; lo->name; lo++) {
+		const char *harg = opt_docs[lo->val - O_JSON].harg;
+		int n = (int)(strlen(lo->name) + (harg ? strlen(harg) + 1 : 0));
+
+		if (shows_opt(ci, lo->val, false) && n > width)
+			width = n;
+	}
+	for (lo = long_opts; lo->name; lo++) {
+		const char *harg = opt_docs[lo->val - O_JSON].harg;
+
+		if (!shows_opt(ci, lo->val, false))
+			continue;
+		snprintf(buf, sizeof(buf), "--%s%s%s", lo->name,
+			 harg ? " " : "", harg ? harg : "");
+		wrap_at(&w, out, fprintf(out, "  %-*s   ", width + 2, buf));
+		wrap_text(&w, option_help(lo->val, buf, sizeof(buf)));
+		fputc('\n', out);
+	}
+}
+
+static void main_usage(FILE *out)
+{
+	struct wrap w;
+	size_t ci;
+
+	fputs("Usage: xfrmwhy [--json] [--netns NAME|PID] COMMAND [OPTIONS]\n"
+	      "Explain why the kernel dropped inbound IPsec packets at the xfrm policy check.\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (ci = 0; ci < NCMDS; ci++) {
+		wrap_at(&w, out, fprintf(out, "  %-8s  ", cmds[ci].name));
+		wrap_text(&w, cmds[ci].summary);
+		fputc('\n', out);
+	}
+	fputs("\n"
+	      "Global options:\n"
+	      "  --json            JSON Lines: one object per line\n"
+	      "  --netns NAME|PID  only the network namespace /run/netns/NAME or\n"
+	      "                    /proc/PID/ns/net\n"
+	      "  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
+	      "\n"
+	      "Exit codes: 0 ok, 1 usage or other error, 2 module not loaded,\n"
+	      "3 permission denied (needs CAP_NET_ADMIN).\n", out);
+}
 
 int xw_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
@@ -234,8 +402,11 @@ static int apply(int id, const char *arg, const char *cmd, struct xw_opts *o,
 		break;
 	case O_REASONS:
 		if (xw_parse_reasons(arg, &o->cfg.reasons) < 0) {
-			fprintf(err, "xfrmwhy %s: bad --reasons '%s': give a comma list of tmpl_mismatch, no_policy, policy_block, state_mismatch, hdr_error, policy_error, buffer_error, unknown (or all)\n",
-				cmd, arg);
+			char list[256];
+
+			reason_list(list, sizeof(list));
+			fprintf(err, "xfrmwhy %s: bad --reasons '%s': give a comma list of %s (or all)\n",
+				cmd, arg, list);
 			return XW_EXIT_USAGE;
 		}
 		o->cfg.set_reasons = true;
@@ -299,7 +470,7 @@ int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
 	optind = 0;	/* full re-initialisation: tests parse many times */
 	while ((c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
 		if (c == 'h' || c == O_HELP) {
-			fputs(main_usage, out);
+			main_usage(out);
 			return XW_EXIT_OK;
 		}
 		if (c == '?' || c == ':')
@@ -321,12 +492,15 @@ int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
 		if (!strcmp(name, cmds[ci].name))
 			break;
 	if (ci == NCMDS) {
+		char list[128];
+
 		if (!strcmp(name, "help")) {
-			fputs(main_usage, out);
+			main_usage(out);
 			return XW_EXIT_OK;
 		}
-		fprintf(err, "xfrmwhy: unknown command '%s'; commands are status, enable, disable, drain, watch, summary, clear (see 'xfrmwhy --help')\n",
-			name);
+		command_list(list, sizeof(list));
+		fprintf(err, "xfrmwhy: unknown command '%s'; commands are %s (see 'xfrmwhy --help')\n",
+			name, list);
 		return XW_EXIT_USAGE;
 	}
 	o->cmd = cmds[ci].cmd;
@@ -337,7 +511,7 @@ int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
 		if (c == 'h' || c == O_HELP) {
-			fputs(cmds[ci].usage, out);
+			cmd_usage(out, ci);
 			return XW_EXIT_OK;
 		}
 		if (c == '?' || c == ':')

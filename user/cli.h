@@ -13,7 +13,10 @@
 
 #include "nl.h"
 
-/* Exit codes (the contract in DESIGN.md). */
+/*
+ * Exit codes, documented in Documentation/admin-guide.md ("Exit codes");
+ * scripts/doc-check compares the two.
+ */
 enum {
 	XW_EXIT_OK = 0,
 	XW_EXIT_USAGE = 1,	/* also: other errors */

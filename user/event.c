@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/pfkeyv2.h>
 #include <linux/xfrm.h>
 #include <netlink/errno.h>
 
@@ -466,6 +467,53 @@ const char *xw_mode_name(unsigned int mode)
 		return "in_trigger";
 	case XFRM_MODE_BEET:
 		return "beet";
+	}
+	return NULL;
+}
+
+const char *xw_aalgo_name(unsigned int a)
+{
+	switch (a) {
+	case SADB_AALG_NONE:
+		return "none";
+	case SADB_AALG_MD5HMAC:
+		return "hmac(md5)";
+	case SADB_AALG_SHA1HMAC:
+		return "hmac(sha1)";
+	case SADB_X_AALG_SHA2_256HMAC:
+		return "hmac(sha256)";
+	case SADB_X_AALG_SHA2_384HMAC:
+		return "hmac(sha384)";
+	case SADB_X_AALG_SHA2_512HMAC:
+		return "hmac(sha512)";
+	case SADB_X_AALG_RIPEMD160HMAC:
+		return "hmac(rmd160)";
+	case SADB_X_AALG_AES_XCBC_MAC:
+		return "xcbc(aes)";
+	case SADB_X_AALG_NULL:
+		return "digest_null";
+	}
+	return NULL;
+}
+
+const char *xw_action_name(unsigned int action)
+{
+	switch (action) {
+	case XFRM_POLICY_ALLOW:
+		return "allow";
+	case XFRM_POLICY_BLOCK:
+		return "block";
+	}
+	return NULL;
+}
+
+const char *xw_policy_type_name(unsigned int type)
+{
+	switch (type) {
+	case XFRM_POLICY_TYPE_MAIN:
+		return "main";
+	case XFRM_POLICY_TYPE_SUB:
+		return "sub";
 	}
 	return NULL;
 }

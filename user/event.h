@@ -129,6 +129,9 @@ const char *xw_dir_name(unsigned int dir);		/* NULL if unknown */
 const char *xw_family_name(unsigned int family);	/* NULL if unknown */
 const char *xw_proto_name(unsigned int ipsec_proto);	/* "esp", NULL */
 const char *xw_mode_name(unsigned int mode);		/* NULL if unknown */
+const char *xw_action_name(unsigned int action);	/* "allow", NULL */
+const char *xw_policy_type_name(unsigned int type);	/* "main", NULL */
+const char *xw_aalgo_name(unsigned int sadb_aalg);	/* "hmac(sha256)" */
 const char *xw_mismatch_name(unsigned int bit);		/* "tunnel_src" */
 const char *xw_feature_name(unsigned int bit);		/* NULL if unknown */
 const char *xw_hook_mode_name(unsigned int mode);	/* NULL if unknown */

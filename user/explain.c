@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <linux/pfkeyv2.h>
 #include <linux/xfrm.h>
 
 #include "explain.h"
@@ -176,31 +175,6 @@ static void put_flow(struct sb *s, const struct xw_event *ev)
 	put_endpoint(s, &f->dst, ports && f->has_dport, f->dport);
 }
 
-static const char *aalgo_name(unsigned int a)
-{
-	switch (a) {
-	case SADB_AALG_NONE:
-		return "none";
-	case SADB_AALG_MD5HMAC:
-		return "hmac(md5)";
-	case SADB_AALG_SHA1HMAC:
-		return "hmac(sha1)";
-	case SADB_X_AALG_SHA2_256HMAC:
-		return "hmac(sha256)";
-	case SADB_X_AALG_SHA2_384HMAC:
-		return "hmac(sha384)";
-	case SADB_X_AALG_SHA2_512HMAC:
-		return "hmac(sha512)";
-	case SADB_X_AALG_RIPEMD160HMAC:
-		return "hmac(rmd160)";
-	case SADB_X_AALG_AES_XCBC_MAC:
-		return "xcbc(aes)";
-	case SADB_X_AALG_NULL:
-		return "digest_null";
-	}
-	return NULL;
-}
-
 /*
  * "SA spi 0x9ce44e77 reqid 16389 (192.0.2.2 -> 192.0.2.1, tunnel)", with
  * the fields that the mismatch is about added so the sentence shows both
@@ -224,7 +198,7 @@ static void put_sa(struct sb *s, const struct xw_sa *sa, uint32_t mism)
 	if (mism & (1u << XFRMWHY_MISMATCH_IF_ID))
 		put(s, ", if_id %u", sa->if_id);
 	if ((mism & (1u << XFRMWHY_MISMATCH_ALGOS)) && sa->has_aalgo) {
-		const char *an = aalgo_name(sa->aalgo);
+		const char *an = xw_aalgo_name(sa->aalgo);
 
 		if (an)
 			put(s, ", auth %s", an);

@@ -99,8 +99,12 @@ static void report_warning(const struct xw_nl *nl)
 
 static void not_loaded(bool json)
 {
-	if (json)
-		xw_json_print(stdout, xw_json_not_loaded());
+	struct xw_out out;
+
+	if (json) {
+		xw_out_init(&out, true, stdout);
+		xw_output_not_loaded(&out);
+	}
 	fprintf(stderr, "xfrmwhy module not loaded: load it with 'modprobe xfrmwhy' (or insmod xfrmwhy.ko)\n");
 }
 
@@ -168,12 +172,11 @@ static int print_event(const struct xw_event *ev, void *arg)
 {
 	struct run *r = arg;
 	char text[XW_EXPLAIN_MAX];
+	struct xw_out out;
 
 	explain(r, ev, text, sizeof(text));
-	if (r->o->json)
-		xw_json_print(stdout, xw_json_event(ev, text));
-	else
-		xw_text_event(stdout, ev, text);
+	xw_out_init(&out, r->o->json, stdout);
+	xw_output_event(&out, ev, text);
 	fflush(stdout);
 	r->count++;
 	return 0;
@@ -197,16 +200,15 @@ static int cmd_status(struct xw_nl *nl, const struct xw_opts *o)
 {
 	struct xw_scope sc = make_scope(o);
 	struct xw_status st;
+	struct xw_out out;
 	int err = xw_nl_status(nl, &sc, &st);
 
 	if (err < 0) {
 		xw_status_free(&st);
 		return report("status", err, nl);
 	}
-	if (o->json)
-		xw_json_print(stdout, xw_json_status(&st));
-	else
-		xw_text_status(stdout, &st);
+	xw_out_init(&out, o->json, stdout);
+	xw_output_status(&out, &st);
 	xw_status_free(&st);
 	return XW_EXIT_OK;
 }
@@ -260,8 +262,8 @@ static int cmd_drain(struct xw_nl *nl, const struct xw_opts *o)
 static int cmd_summary(struct xw_nl *nl, const struct xw_opts *o)
 {
 	struct xw_scope sc = make_scope(o);
+	struct xw_out out;
 	struct run r;
-	size_t i;
 	int err;
 
 	run_init(&r, o, false);
@@ -274,11 +276,8 @@ static int cmd_summary(struct xw_nl *nl, const struct xw_opts *o)
 		return report("summary", err, nl);
 	}
 	xw_summary_sort(&r.sum);
-	if (o->json)
-		for (i = 0; i < r.sum.n; i++)
-			xw_json_print(stdout, xw_json_group(&r.sum.g[i]));
-	else
-		xw_text_summary(stdout, &r.sum);
+	xw_out_init(&out, o->json, stdout);
+	xw_output_summary(&out, &r.sum);
 	xw_summary_free(&r.sum);
 	return XW_EXIT_OK;
 }

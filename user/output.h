@@ -1,33 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Printing: text for people (output_text.c), JSON Lines for programs
- * (output_json.c).  The JSON builders return objects so tests can read
- * them back.
+ * The printers: an event, the status and the summary, each fact written
+ * once for both outputs through the output layer (print.h).  Text is for
+ * people, in "ip xfrm" words; JSON Lines for programs, with the keys and
+ * vocabularies documented in Documentation/admin-guide.md ("Status",
+ * "JSON events"; scripts/doc-check holds the two together).
  */
 #ifndef XFRMWHY_OUTPUT_H
 #define XFRMWHY_OUTPUT_H
 
-#include <stdio.h>
-#include <json-c/json.h>
-
 #include "event.h"
 #include "nl.h"
+#include "print.h"
 #include "summary.h"
 
-/* Text. */
-void xw_text_event(FILE *f, const struct xw_event *ev, const char *explanation);
-void xw_text_status(FILE *f, const struct xw_status *st);
-void xw_text_summary(FILE *f, const struct xw_summary *s);
-/* "2025-11-25 15:48:01.123456789" in local time. */
-const char *xw_text_time(uint64_t ns, char *buf, size_t len);
-
-/* JSON: builders (caller puts the reference) and a one-line printer. */
-struct json_object *xw_json_event(const struct xw_event *ev,
-				  const char *explanation);
-struct json_object *xw_json_status(const struct xw_status *st);
-struct json_object *xw_json_not_loaded(void);
-struct json_object *xw_json_group(const struct xw_group *g);
-/* Print obj as one line and drop the reference. */
-void xw_json_print(FILE *f, struct json_object *obj);
+void xw_output_event(struct xw_out *o, const struct xw_event *ev,
+		     const char *explanation);
+void xw_output_status(struct xw_out *o, const struct xw_status *st);
+/* {"loaded":false} in JSON; nothing in text (main says it on stderr). */
+void xw_output_not_loaded(struct xw_out *o);
+/* Text: a table (or "no events"); JSON: one object per group. */
+void xw_output_summary(struct xw_out *o, const struct xw_summary *s);
 
 #endif

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/pfkeyv2.h>
 #include <linux/xfrm.h>
 
 #include "fixtures.h"
@@ -90,4 +91,96 @@ void fx_seed_event(struct xw_event *ev)
 	t->compared = 0;
 	t->mismatch = 1u << XFRMWHY_MISMATCH_REQID;
 	t->evaluated = true;
+}
+
+void fx_full_event(struct xw_event *ev)
+{
+	struct xw_sa *sa = ev->sa;
+	struct xw_policy *p = &ev->policy, *m = &ev->main_policy;
+	struct xw_tmpl *t = ev->tmpl;
+
+	fx_seed_event(ev);
+	ev->ifindex = 5;
+	strcpy(ev->ifname, "ipsec7");
+	ev->flow.proto = IPPROTO_UDP;
+	fx_addr4(&ev->flow.src, "10.2.0.1");
+	fx_addr4(&ev->flow.dst, "10.1.0.1");
+	ev->flow.has_icmp_type = ev->flow.has_icmp_code = false;
+	ev->flow.has_sport = ev->flow.has_dport = true;
+	ev->flow.sport = 4500;
+	ev->flow.dport = 9000;
+	ev->flow.mark = 0x10;
+	ev->has_lookup_if_id = true;
+	ev->lookup_if_id = 7;
+
+	ev->nsa = 2;
+	sa[0].spi = 0x2000;
+	sa[0].reqid = 2;
+	sa[0].if_id = 7;
+	sa[0].aalgo = SADB_X_AALG_SHA2_256HMAC;
+	sel4(&sa[0].sel, "10.2.0.0", 24, "10.1.0.0", 24);
+	sa[0].sel.proto = IPPROTO_UDP;
+	sa[0].sel.sport = 4500;
+	sa[0].sel.sport_mask = 0xffff;
+	sa[0].sel.dport = 9000;
+	sa[0].sel.dport_mask = 0xffff;
+	/* The IPComp tunnel's IPIP state: no name for its protocol. */
+	memset(&sa[1], 0, sizeof(sa[1]));
+	sa[1].spi = 0xc0000201;
+	sa[1].proto = IPPROTO_IPIP;
+	sa[1].mode = XFRM_MODE_TUNNEL;
+	fx_addr4(&sa[1].src, "192.0.2.2");
+	fx_addr4(&sa[1].dst, "192.0.2.1");
+	sa[1].has_aalgo = true;
+	sa[1].kern = true;
+
+	p->index = 16;
+	p->priority = 100;
+	p->type = XFRM_POLICY_TYPE_SUB;
+	sel4(&p->sel, "10.2.0.0", 24, "10.1.0.0", 24);
+	p->sel.proto = IPPROTO_UDP;
+	p->sel.dport = 9000;
+	p->sel.dport_mask = 0xffff;
+	p->mark = 0x10;
+	p->mask = 0xff;
+	p->if_id = 7;
+	p->socket = true;
+	p->dead = true;
+
+	m->present = true;
+	m->index = 24;
+	m->priority = 200;
+	m->dir = XFRMWHY_DIR_IN;
+	m->action = XFRM_POLICY_BLOCK;
+	m->type = XFRM_POLICY_TYPE_MAIN;
+	sel4(&m->sel, "0.0.0.0", 0, "0.0.0.0", 0);
+
+	/* Walked last to first: tmpl 1 fails, tmpl 0 is never reached. */
+	ev->ntmpl = 3;
+	memset(t, 0, 3 * sizeof(*t));
+	t[0].proto = IPPROTO_ESP;
+	t[0].spi = 0x300;
+	t[0].reqid = 9;
+	t[0].mode = XFRM_MODE_TRANSPORT;
+	t[0].optional = true;
+	t[0].aalgos = ~0u;
+	t[0].allalgs = true;
+	t[1].proto = IPPROTO_ESP;
+	t[1].reqid = 3;
+	t[1].mode = XFRM_MODE_TUNNEL;
+	fx_addr4(&t[1].src, "192.0.2.2");
+	fx_addr4(&t[1].dst, "192.0.2.1");
+	t[1].aalgos = 1u << SADB_AALG_SHA1HMAC;
+	t[1].has_compared = true;
+	t[1].compared = 0;
+	/* Bit 20: a field a newer module knows. */
+	t[1].mismatch = (1u << XFRMWHY_MISMATCH_REQID) |
+			(1u << XFRMWHY_MISMATCH_ALGOS) | (1u << 20);
+	t[1].evaluated = true;
+	t[2].is_extra = true;
+	t[2].has_compared = true;
+	t[2].compared = 1;
+	t[2].mismatch = 1u << XFRMWHY_MISMATCH_EXTRA;
+	t[2].evaluated = true;
+	ev->dropped_entries = 1;
 }

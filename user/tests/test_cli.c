@@ -14,29 +14,64 @@
 #include "../cli.h"
 #include "tap.h"
 
-/* Parse a NULL-terminated argv; *msg gets what went to stderr. */
-static int parse(struct xw_opts *o, char **msg, ...)
+/*
+ * Parse first (unless NULL) and the NULL-terminated rest; *msg gets what
+ * went to stderr, *out (if not NULL) what went to stdout.
+ */
+static int vparse(struct xw_opts *o, char **msg, char **out,
+		  const char *first, va_list ap)
 {
-	char *argv[32], *out = NULL;
+	char *argv[32], *stdout_buf = NULL;
 	size_t elen = 0, olen = 0;
 	FILE *err, *outf;
-	va_list ap;
 	int argc = 0, rc;
 
 	argv[argc++] = "xfrmwhy";
-	va_start(ap, msg);
+	if (first)
+		argv[argc++] = (char *)first;
 	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
 		argc++;
-	va_end(ap);
 	argv[argc] = NULL;
 	*msg = NULL;
 	err = open_memstream(msg, &elen);
-	outf = open_memstream(&out, &olen);
+	outf = open_memstream(&stdout_buf, &olen);
 	rc = xw_parse_args(argc, argv, o, outf, err);
 	fclose(err);
 	fclose(outf);
-	free(out);
+	if (out)
+		*out = stdout_buf;
+	else
+		free(stdout_buf);
 	return rc;
+}
+
+/* A NULL-terminated argv. */
+static int parse(struct xw_opts *o, char **msg, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, msg);
+	rc = vparse(o, msg, NULL, NULL, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* What a help request printed (exit code 0, nothing on stderr). */
+static char *help(const char *first, ...)
+{
+	struct xw_opts o;
+	char *msg, *out;
+	va_list ap;
+	int rc;
+
+	va_start(ap, first);
+	rc = vparse(&o, &msg, &out, first, ap);
+	va_end(ap);
+	EXPECT_EQ(rc, 0);
+	EXPECT_STR(msg, "");
+	free(msg);
+	return out;
 }
 
 #define EXPECT_USAGE(needle, ...) do {					\
@@ -163,6 +198,107 @@ TEST(cli_globals_and_help)
 		free(m);
 		EXPECT_EQ(o.netns, (uint32_t)st.st_ino);
 	}
+}
+
+/*
+ * The help and the errors that list commands or reasons are built from
+ * the CLI's tables: the exact texts, and they follow the tables.
+ */
+TEST(cli_help_from_tables)
+{
+	struct xw_opts o;
+	char *m;
+
+	m = help("--help", NULL);
+	EXPECT_STR(m,
+		"Usage: xfrmwhy [--json] [--netns NAME|PID] COMMAND [OPTIONS]\n"
+		"Explain why the kernel dropped inbound IPsec packets at the xfrm policy check.\n"
+		"\n"
+		"Commands:\n"
+		"  status    module, capture state and counters\n"
+		"  enable    start capturing (filters: --family, --reasons, --rate-limit,\n"
+		"            --ring-size)\n"
+		"  disable   stop capturing\n"
+		"  drain     print and consume buffered events (--peek keeps them)\n"
+		"  watch     print events live until Ctrl-C\n"
+		"  summary   group buffered events by reason, policy and SA\n"
+		"  clear     discard buffered events\n"
+		"\n"
+		"Global options:\n"
+		"  --json            JSON Lines: one object per line\n"
+		"  --netns NAME|PID  only the network namespace /run/netns/NAME or\n"
+		"                    /proc/PID/ns/net\n"
+		"  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
+		"\n"
+		"Exit codes: 0 ok, 1 usage or other error, 2 module not loaded,\n"
+		"3 permission denied (needs CAP_NET_ADMIN).\n");
+	free(m);
+	m = help("help", NULL);
+	EXPECT_CONTAINS(m, "\n  clear     discard buffered events\n");
+	free(m);
+
+	m = help("enable", "--help", NULL);
+	EXPECT_STR(m,
+		"Usage: xfrmwhy enable [--netns NS] [--family ipv4|ipv6|any]\n"
+		"                      [--reasons LIST] [--rate-limit N] [--ring-size N]\n"
+		"Start capturing rejected inbound packets.\n"
+		"  --family F       only packets of family F (default any)\n"
+		"  --reasons LIST   comma list of: tmpl_mismatch, no_policy, policy_block,\n"
+		"                   state_mismatch, hdr_error, policy_error, buffer_error,\n"
+		"                   unknown, or all\n"
+		"  --rate-limit N   at most N events per second per CPU (0 = no limit)\n"
+		"  --ring-size N    events buffered per CPU (16..65536)\n");
+	free(m);
+	m = help("drain", "-h", NULL);
+	EXPECT_STR(m,
+		"Usage: xfrmwhy drain [--json] [--netns NS] [--peek] [--no-sad]\n"
+		"Print and consume the buffered events, each with its explanation.\n"
+		"  --peek     print without consuming\n"
+		"  --no-sad   do not look the expected SA up in the SAD\n");
+	free(m);
+	m = help("watch", "--help", NULL);
+	EXPECT_STR(m,
+		"Usage: xfrmwhy watch [--json] [--netns NS] [--no-sad]\n"
+		"Print events as they happen until interrupted (Ctrl-C); the number\n"
+		"of events seen goes to stderr at the end.\n"
+		"  --no-sad   do not look the expected SA up in the SAD\n");
+	free(m);
+	m = help("clear", "--help", NULL);
+	EXPECT_STR(m,
+		"Usage: xfrmwhy clear [--netns NS]\n"
+		"Discard the buffered events; counters of lost events stay.\n");
+	free(m);
+
+	EXPECT_EQ(parse(&o, &m, "frobnicate", NULL), 1);
+	EXPECT_STR(m, "xfrmwhy: unknown command 'frobnicate'; commands are status, enable, disable, drain, watch, summary, clear (see 'xfrmwhy --help')\n");
+	free(m);
+	EXPECT_EQ(parse(&o, &m, "enable", "--reasons", "x", NULL), 1);
+	EXPECT_STR(m, "xfrmwhy enable: bad --reasons 'x': give a comma list of tmpl_mismatch, no_policy, policy_block, state_mismatch, hdr_error, policy_error, buffer_error, unknown (or all)\n");
+	free(m);
+}
+
+/* Every reason name the help lists is one --reasons accepts. */
+TEST(cli_help_reasons_parse)
+{
+	char *m = help("enable", "--help", NULL), *list, *p;
+	uint32_t mask = 0, one;
+	int n = 0;
+
+	list = strstr(m, "comma list of: ");
+	EXPECT(list != NULL);
+	if (!list) {
+		free(m);
+		return;
+	}
+	list += strlen("comma list of: ");
+	for (p = strtok(list, " ,\n"); p && strcmp(p, "or"); p = strtok(NULL, " ,\n")) {
+		EXPECT_EQ(xw_parse_reasons(p, &one), 0);
+		mask |= one;
+		n++;
+	}
+	EXPECT_EQ(n, __XFRMWHY_REASON_CNT);
+	EXPECT_EQ(mask, (1u << __XFRMWHY_REASON_CNT) - 1);
+	free(m);
 }
 
 /* Run the built binary; returns its exit code, stdout in *out. */

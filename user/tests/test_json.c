@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * JSON output: print a seed-like event, parse the line back with json-c,
- * and check every key of the contract, its value and its nulls.
+ * The printers (output.c): print an event through the real output layer,
+ * parse the JSON line back with json-c, and check every key of the
+ * contract, its value and its nulls; for an event with every field set,
+ * the exact text and that the JSON carries every fact the text shows.
  */
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -13,20 +15,68 @@
 #include "fixtures.h"
 #include "tap.h"
 
-/* Print through the real printer and parse the one line it wrote. */
-static struct json_object *roundtrip(struct json_object *obj, char **raw)
+/* The one line the JSON printer wrote, parsed back. */
+static struct json_object *parse_line(const char *raw, size_t len)
+{
+	struct json_object *back;
+
+	EXPECT(len > 0 && raw[len - 1] == '\n');
+	EXPECT(strchr(raw, '\n') == raw + len - 1);	/* one line */
+	back = json_tokener_parse(raw);
+	EXPECT(back != NULL);
+	return back;
+}
+
+static struct json_object *event_json(const struct xw_event *ev,
+				      const char *expl, char **raw)
 {
 	size_t len = 0;
 	FILE *f = open_memstream(raw, &len);
-	struct json_object *back;
+	struct xw_out o;
 
-	xw_json_print(f, obj);
+	xw_out_init(&o, true, f);
+	xw_output_event(&o, ev, expl);
 	fclose(f);
-	EXPECT(len > 0 && (*raw)[len - 1] == '\n');
-	EXPECT(strchr(*raw, '\n') == *raw + len - 1);	/* one line */
-	back = json_tokener_parse(*raw);
-	EXPECT(back != NULL);
-	return back;
+	return parse_line(*raw, len);
+}
+
+static char *event_text(const struct xw_event *ev, const char *expl)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct xw_out o;
+
+	xw_out_init(&o, false, f);
+	xw_output_event(&o, ev, expl);
+	fclose(f);
+	return out;
+}
+
+static struct json_object *status_json(const struct xw_status *st,
+				       char **raw)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(raw, &len);
+	struct xw_out o;
+
+	xw_out_init(&o, true, f);
+	xw_output_status(&o, st);
+	fclose(f);
+	return parse_line(*raw, len);
+}
+
+static char *status_text(const struct xw_status *st)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct xw_out o;
+
+	xw_out_init(&o, false, f);
+	xw_output_status(&o, st);
+	fclose(f);
+	return out;
 }
 
 static struct json_object *get(struct json_object *o, const char *k)
@@ -63,25 +113,30 @@ static void expect_keys(struct json_object *o, const char *const *keys)
 
 static const char *const event_keys[] = { "seq", "time_ns", "cpu", "netns",
 	"ifindex", "ifname", "dir", "family", "reason", "counter", "exact",
-	"flow", "secpath", "policy", "templates", "explanation", NULL };
+	"flow", "secpath", "policy", "templates", "explanation",
+	"lookup_if_id", "main_policy", "not_shown", NULL };
 static const char *const flow_keys[] = { "src", "dst", "proto", "sport",
 	"dport", "icmp_type", "icmp_code", "mark", NULL };
 static const char *const sa_keys[] = { "spi", "proto", "reqid", "mode",
-	"src", "dst", "if_id", NULL };
+	"src", "dst", "if_id", "aalgo", "sel", "kern", NULL };
+static const char *const sel_keys[] = { "src", "dst", "proto", "sport",
+	"dport", NULL };
 static const char *const pol_keys[] = { "index", "priority", "dir", "action",
-	"src", "dst", "proto", "if_id", "mark", "mask", NULL };
+	"src", "dst", "proto", "if_id", "mark", "mask", "sport", "dport",
+	"type", "socket", "dead", NULL };
 static const char *const tmpl_keys[] = { "proto", "spi", "reqid", "mode",
-	"src", "dst", "optional", "compared", "mismatch", NULL };
+	"src", "dst", "optional", "compared", "mismatch", "aalgos", "allalgs",
+	"evaluated", NULL };
 
 TEST(json_seed_event)
 {
 	struct xw_event ev;
-	struct json_object *o, *flow, *sp, *sa, *pol, *tm, *t, *mm;
+	struct json_object *o, *flow, *sp, *sa, *sel, *pol, *tm, *t, *mm;
 	char expl[XW_EXPLAIN_MAX], *raw = NULL;
 
 	fx_seed_event(&ev);
 	xw_explain(&ev, NULL, expl, sizeof(expl));
-	o = roundtrip(xw_json_event(&ev, expl), &raw);
+	o = event_json(&ev, expl, &raw);
 	expect_keys(o, event_keys);
 	EXPECT_JINT(o, "seq", 42);
 	EXPECT_JINT(o, "time_ns", 1700000000123456789ull);
@@ -95,6 +150,9 @@ TEST(json_seed_event)
 	EXPECT_JSTR(o, "counter", "XfrmInTmplMismatch");
 	EXPECT_JBOOL(o, "exact", 1);
 	EXPECT_JSTR(o, "explanation", SEED_EXPLANATION);
+	EXPECT_JNULL(o, "lookup_if_id");
+	EXPECT_JNULL(o, "main_policy");
+	EXPECT_JINT(o, "not_shown", 0);
 
 	flow = get(o, "flow");
 	expect_keys(flow, flow_keys);
@@ -120,6 +178,15 @@ TEST(json_seed_event)
 	EXPECT_JSTR(sa, "src", "192.0.2.2");
 	EXPECT_JSTR(sa, "dst", "192.0.2.1");
 	EXPECT_JINT(sa, "if_id", 0);
+	EXPECT_JINT(sa, "aalgo", 0);
+	EXPECT_JBOOL(sa, "kern", 0);
+	sel = get(sa, "sel");
+	expect_keys(sel, sel_keys);
+	EXPECT_JSTR(sel, "src", "10.0.1.0/24");
+	EXPECT_JSTR(sel, "dst", "10.0.0.0/24");
+	EXPECT_JINT(sel, "proto", 0);
+	EXPECT_JNULL(sel, "sport");
+	EXPECT_JNULL(sel, "dport");
 
 	pol = get(o, "policy");
 	expect_keys(pol, pol_keys);
@@ -133,6 +200,11 @@ TEST(json_seed_event)
 	EXPECT_JINT(pol, "if_id", 0);
 	EXPECT_JINT(pol, "mark", 0);
 	EXPECT_JINT(pol, "mask", 0);
+	EXPECT_JNULL(pol, "sport");
+	EXPECT_JNULL(pol, "dport");
+	EXPECT_JSTR(pol, "type", "main");
+	EXPECT_JBOOL(pol, "socket", 0);
+	EXPECT_JBOOL(pol, "dead", 0);
 
 	tm = get(o, "templates");
 	EXPECT_EQ(json_object_array_length(tm), 1);
@@ -150,6 +222,9 @@ TEST(json_seed_event)
 	EXPECT_EQ(json_object_array_length(mm), 1);
 	EXPECT_STR(json_object_get_string(json_object_array_get_idx(mm, 0)),
 		   "reqid");
+	EXPECT_JINT(t, "aalgos", 0xffffffffu);
+	EXPECT_JBOOL(t, "allalgs", 0);
+	EXPECT_JBOOL(t, "evaluated", 1);
 
 	/* Prefixes are printed as "10.0.1.0/24", not "10.0.1.0\/24". */
 	EXPECT_CONTAINS(raw, "\"src\":\"10.0.1.0/24\"");
@@ -173,11 +248,12 @@ TEST(json_nulls)
 	ev.flow.has_mark = false;
 	ev.flow.proto = IPPROTO_GRE;	/* no ports, no ICMP fields */
 	ev.flow.has_sport = ev.flow.has_dport = true;
-	o = roundtrip(xw_json_event(&ev, NULL), &raw);
+	o = event_json(&ev, NULL, &raw);
 	expect_keys(o, event_keys);
 	EXPECT_JSTR(o, "reason", "unknown");
 	EXPECT_JNULL(o, "counter");
 	EXPECT_JNULL(o, "policy");
+	EXPECT_JNULL(o, "main_policy");
 	EXPECT_JNULL(o, "ifname");
 	EXPECT_JNULL(o, "explanation");
 	EXPECT_EQ(json_object_array_length(get(o, "templates")), 0);
@@ -219,7 +295,7 @@ TEST(json_tcp6_fwd_block)
 	ev.sa[0].proto = 99;
 	ev.sa[0].mode = XFRM_MODE_BEET;
 	ev.sa[0].has_if_id = false;
-	o = roundtrip(xw_json_event(&ev, "x"), &raw);
+	o = event_json(&ev, "x", &raw);
 	EXPECT_JSTR(o, "dir", "fwd");
 	EXPECT_JSTR(o, "family", "ipv6");
 	EXPECT_JSTR(o, "reason", "policy_block");
@@ -262,7 +338,8 @@ TEST(json_extra_template)
 	ev.tmpl[1].has_compared = true;
 	ev.tmpl[1].compared = 0;
 	ev.tmpl[1].mismatch = 1u << XFRMWHY_MISMATCH_EXTRA;
-	o = roundtrip(xw_json_event(&ev, "x"), &raw);
+	ev.tmpl[1].evaluated = true;
+	o = event_json(&ev, "x", &raw);
 
 	t = json_object_array_get_idx(get(o, "templates"), 0);
 	EXPECT_JNULL(t, "compared");
@@ -280,6 +357,9 @@ TEST(json_extra_template)
 	EXPECT_JNULL(t, "src");
 	EXPECT_JNULL(t, "dst");
 	EXPECT_JNULL(t, "optional");
+	EXPECT_JNULL(t, "aalgos");
+	EXPECT_JNULL(t, "allalgs");
+	EXPECT_JBOOL(t, "evaluated", 1);
 	EXPECT_JINT(t, "compared", 0);
 	mm = get(t, "mismatch");
 	EXPECT_EQ(json_object_array_length(mm), 1);
@@ -295,20 +375,13 @@ TEST(text_status_missed_note)
 		.enabled = true, .ring_size = 256, .all_netns = true,
 		.recorded = 8, .missed = 3,
 	};
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
+	char *out = status_text(&st);
 
-	xw_text_status(f, &st);
-	fclose(f);
 	EXPECT_CONTAINS(out, "3 probe misses");
 	EXPECT_CONTAINS(out, "the kernel ran 3 policy checks without handing them");
 	free(out);
 	st.missed = 0;
-	out = NULL;
-	f = open_memstream(&out, &len);
-	xw_text_status(f, &st);
-	fclose(f);
+	out = status_text(&st);
 	EXPECT(!strstr(out, "without handing them"));
 	free(out);
 }
@@ -334,7 +407,7 @@ TEST(json_status)
 	struct json_object *o, *c, *f;
 	char *raw = NULL;
 
-	o = roundtrip(xw_json_status(&st), &raw);
+	o = status_json(&st, &raw);
 	EXPECT_JBOOL(o, "loaded", 1);
 	EXPECT_JBOOL(o, "enabled", 1);
 	EXPECT_JINT(o, "ring_size", 256);
@@ -369,16 +442,242 @@ TEST(json_status)
 
 	st.hook_mode = XFRMWHY_HOOK_APPROXIMATE;
 	st.filter_reasons = 0;	/* no filter: every reason */
-	o = roundtrip(xw_json_status(&st), &raw);
+	o = status_json(&st, &raw);
 	EXPECT_JSTR(o, "hook_mode", "approximate");
 	EXPECT_EQ(json_object_array_length(get(o, "filter_reasons")),
 		  __XFRMWHY_REASON_CNT);
 	json_object_put(o);
 	free(raw);
 
-	o = roundtrip(xw_json_not_loaded(), &raw);
+	{
+		size_t len = 0;
+		FILE *fp = open_memstream(&raw, &len);
+		struct xw_out out;
+
+		xw_out_init(&out, true, fp);
+		xw_output_not_loaded(&out);
+		fclose(fp);
+		o = parse_line(raw, len);
+	}
 	EXPECT_JBOOL(o, "loaded", 0);
 	EXPECT_EQ(json_object_object_length(o), 1);
 	json_object_put(o);
 	free(raw);
+}
+
+#define FULL_TEXT \
+	"2023-11-14 22:13:20.123456789 seq 42 cpu 1 dev ipsec7 netns 4026531833 dir in reason tmpl_mismatch\n" \
+	"  EXPL\n" \
+	"  flow: src 10.2.0.1 dst 10.1.0.1 proto 17 sport 4500 dport 9000 mark 0x10 if_id 7\n" \
+	"  sa 0: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00002000 reqid 2 mode tunnel if_id 7 auth hmac(sha256) sel src 10.2.0.0/24 dst 10.1.0.0/24 proto 17 sport 4500 dport 9000\n" \
+	"  sa 1: src 192.0.2.2 dst 192.0.2.1 proto 4 spi 0xc0000201 reqid 0 mode tunnel (kernel tunnel state)\n" \
+	"  policy: src 10.2.0.0/24 dst 10.1.0.0/24 proto 17 dport 9000 dir in priority 100 index 16 action allow ptype sub mark 0x10/0xff if_id 7 (socket policy) (deleted while checked)\n" \
+	"  main policy: src 0.0.0.0/0 dst 0.0.0.0/0 dir in priority 200 index 24 action block\n" \
+	"  tmpl 0: proto esp spi 0x00000300 reqid 9 mode transport level use, not reached\n" \
+	"  tmpl 1: src 192.0.2.2 dst 192.0.2.1 proto esp reqid 3 mode tunnel auth-mask 00000008, compared with sa 0, differs in reqid,algos,20\n" \
+	"  extra: sa 1 is a tunnel SA that no template accounts for\n" \
+	"  (1 more SAs/templates not shown: newer module?)\n" \
+	"\n"
+
+#define FULL_JSON \
+	"{\"time_ns\":1700000000123456789,\"seq\":42,\"cpu\":1,\"ifindex\":5,\"ifname\":\"ipsec7\",\"netns\":4026531833,\"dir\":\"in\",\"family\":\"ipv4\",\"reason\":\"tmpl_mismatch\",\"counter\":\"XfrmInTmplMismatch\",\"exact\":true,\"explanation\":\"EXPL\"," \
+	"\"flow\":{\"src\":\"10.2.0.1\",\"dst\":\"10.1.0.1\",\"proto\":17,\"sport\":4500,\"dport\":9000,\"icmp_type\":null,\"icmp_code\":null,\"mark\":16},\"lookup_if_id\":7," \
+	"\"secpath\":[{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":8192,\"reqid\":2,\"mode\":\"tunnel\",\"if_id\":7,\"aalgo\":5,\"sel\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":4500,\"dport\":9000},\"kern\":false}," \
+	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":4,\"spi\":3221225985,\"reqid\":0,\"mode\":\"tunnel\",\"if_id\":null,\"aalgo\":0,\"sel\":null,\"kern\":true}]," \
+	"\"policy\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":null,\"dport\":9000,\"dir\":\"in\",\"priority\":100,\"index\":16,\"action\":\"allow\",\"type\":\"sub\",\"mark\":16,\"mask\":255,\"if_id\":7,\"socket\":true,\"dead\":true}," \
+	"\"main_policy\":{\"src\":\"0.0.0.0/0\",\"dst\":\"0.0.0.0/0\",\"proto\":0,\"sport\":null,\"dport\":null,\"dir\":\"in\",\"priority\":200,\"index\":24,\"action\":\"block\",\"type\":\"main\",\"mark\":null,\"mask\":null,\"if_id\":null,\"socket\":false,\"dead\":false}," \
+	"\"templates\":[{\"src\":null,\"dst\":null,\"proto\":\"esp\",\"spi\":768,\"reqid\":9,\"mode\":\"transport\",\"optional\":true,\"aalgos\":4294967295,\"allalgs\":true,\"compared\":null,\"mismatch\":[],\"evaluated\":false}," \
+	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":0,\"reqid\":3,\"mode\":\"tunnel\",\"optional\":false,\"aalgos\":8,\"allalgs\":false,\"compared\":0,\"mismatch\":[\"reqid\",\"algos\",20],\"evaluated\":true}," \
+	"{\"src\":null,\"dst\":null,\"proto\":null,\"spi\":null,\"reqid\":null,\"mode\":null,\"optional\":null,\"aalgos\":null,\"allalgs\":null,\"compared\":1,\"mismatch\":[\"extra\"],\"evaluated\":true}]," \
+	"\"not_shown\":1}\n"
+
+/* Every field set: the text, line by line, as an operator reads it. */
+TEST(full_event_text)
+{
+	struct xw_event ev;
+	char *out;
+
+	fx_full_event(&ev);
+	out = event_text(&ev, "EXPL");
+	EXPECT_STR(out, FULL_TEXT);
+	free(out);
+}
+
+/* The same event as JSON, byte for byte (key order follows the text). */
+TEST(full_event_json_line)
+{
+	struct xw_event ev;
+	struct json_object *o;
+	char *raw = NULL;
+
+	fx_full_event(&ev);
+	o = event_json(&ev, "EXPL", &raw);
+	EXPECT_STR(raw, FULL_JSON);
+	json_object_put(o);
+	free(raw);
+}
+
+#define AT(arr, i) json_object_array_get_idx(arr, i)
+
+/* Each fact of FULL_TEXT, found in the JSON with its exact value. */
+TEST(full_event_json_has_every_text_fact)
+{
+	struct xw_event ev;
+	struct json_object *o, *f, *sp, *sa, *sel, *p, *m, *tm, *t, *mm;
+	char *raw = NULL;
+
+	fx_full_event(&ev);
+	o = event_json(&ev, "EXPL", &raw);
+	expect_keys(o, event_keys);
+	/* header: dev, netns, dir, reason, exact; explanation */
+	EXPECT_JSTR(o, "ifname", "ipsec7");
+	EXPECT_JINT(o, "ifindex", 5);
+	EXPECT_JINT(o, "netns", 4026531833u);
+	EXPECT_JSTR(o, "dir", "in");
+	EXPECT_JSTR(o, "reason", "tmpl_mismatch");
+	EXPECT_JBOOL(o, "exact", 1);
+	EXPECT_JSTR(o, "explanation", "EXPL");
+	/* flow: ports, mark; the lookup's if_id */
+	f = get(o, "flow");
+	expect_keys(f, flow_keys);
+	EXPECT_JSTR(f, "src", "10.2.0.1");
+	EXPECT_JSTR(f, "dst", "10.1.0.1");
+	EXPECT_JINT(f, "proto", 17);
+	EXPECT_JINT(f, "sport", 4500);
+	EXPECT_JINT(f, "dport", 9000);
+	EXPECT_JINT(f, "mark", 0x10);
+	EXPECT_JINT(o, "lookup_if_id", 7);
+	/* sa 0: if_id, auth, sel */
+	sp = get(o, "secpath");
+	EXPECT_EQ(json_object_array_length(sp), 2);
+	sa = AT(sp, 0);
+	expect_keys(sa, sa_keys);
+	EXPECT_JINT(sa, "spi", 0x2000);
+	EXPECT_JINT(sa, "if_id", 7);
+	EXPECT_JINT(sa, "aalgo", 5);		/* SADB_X_AALG_SHA2_256HMAC */
+	EXPECT_JBOOL(sa, "kern", 0);
+	sel = get(sa, "sel");
+	expect_keys(sel, sel_keys);
+	EXPECT_JSTR(sel, "src", "10.2.0.0/24");
+	EXPECT_JSTR(sel, "dst", "10.1.0.0/24");
+	EXPECT_JINT(sel, "proto", 17);
+	EXPECT_JINT(sel, "sport", 4500);
+	EXPECT_JINT(sel, "dport", 9000);
+	/* sa 1: an unnamed protocol, kernel tunnel state, no selector */
+	sa = AT(sp, 1);
+	expect_keys(sa, sa_keys);
+	EXPECT_JINT(sa, "proto", 4);
+	EXPECT_JINT(sa, "spi", 0xc0000201u);
+	EXPECT_JBOOL(sa, "kern", 1);
+	EXPECT_JNULL(sa, "sel");
+	EXPECT_JNULL(sa, "if_id");
+	/* policy: sub, mark/mask, if_id, socket, deleted */
+	p = get(o, "policy");
+	expect_keys(p, pol_keys);
+	EXPECT_JINT(p, "index", 16);
+	EXPECT_JINT(p, "priority", 100);
+	EXPECT_JINT(p, "proto", 17);
+	EXPECT_JNULL(p, "sport");
+	EXPECT_JINT(p, "dport", 9000);
+	EXPECT_JSTR(p, "type", "sub");
+	EXPECT_JINT(p, "mark", 0x10);
+	EXPECT_JINT(p, "mask", 0xff);
+	EXPECT_JINT(p, "if_id", 7);
+	EXPECT_JBOOL(p, "socket", 1);
+	EXPECT_JBOOL(p, "dead", 1);
+	/* main policy */
+	m = get(o, "main_policy");
+	expect_keys(m, pol_keys);
+	EXPECT_JINT(m, "index", 24);
+	EXPECT_JINT(m, "priority", 200);
+	EXPECT_JSTR(m, "action", "block");
+	EXPECT_JSTR(m, "type", "main");
+	EXPECT_JSTR(m, "src", "0.0.0.0/0");
+	EXPECT_JSTR(m, "dst", "0.0.0.0/0");
+	EXPECT_JBOOL(m, "socket", 0);
+	EXPECT_JBOOL(m, "dead", 0);
+	/* tmpl 0: level use, not reached */
+	tm = get(o, "templates");
+	EXPECT_EQ(json_object_array_length(tm), 3);
+	t = AT(tm, 0);
+	expect_keys(t, tmpl_keys);
+	EXPECT_JINT(t, "spi", 0x300);
+	EXPECT_JSTR(t, "mode", "transport");
+	EXPECT_JBOOL(t, "optional", 1);
+	EXPECT_JBOOL(t, "allalgs", 1);
+	EXPECT_JBOOL(t, "evaluated", 0);
+	EXPECT_JNULL(t, "compared");
+	EXPECT_JNULL(t, "src");
+	EXPECT_EQ(json_object_array_length(get(t, "mismatch")), 0);
+	/* tmpl 1: auth-mask, compared with sa 0, differs (20: newer bit) */
+	t = AT(tm, 1);
+	EXPECT_JINT(t, "aalgos", 0x8);
+	EXPECT_JBOOL(t, "allalgs", 0);
+	EXPECT_JINT(t, "compared", 0);
+	EXPECT_JBOOL(t, "evaluated", 1);
+	mm = get(t, "mismatch");
+	EXPECT_EQ(json_object_array_length(mm), 3);
+	EXPECT_STR(json_object_get_string(AT(mm, 0)), "reqid");
+	EXPECT_STR(json_object_get_string(AT(mm, 1)), "algos");
+	EXPECT(json_object_is_type(AT(mm, 2), json_type_int));
+	EXPECT_EQ(json_object_get_int(AT(mm, 2)), 20);
+	/* extra: sa 1 */
+	t = AT(tm, 2);
+	EXPECT_JINT(t, "compared", 1);
+	EXPECT_STR(json_object_get_string(AT(get(t, "mismatch"), 0)), "extra");
+	/* "(1 more SAs/templates not shown)" */
+	EXPECT_JINT(o, "not_shown", 1);
+	json_object_put(o);
+	free(raw);
+}
+
+/* Status as text, in full. */
+TEST(text_status_full)
+{
+	struct xw_cpu_stats cpus[1] = {
+		{ .cpu = 0, .recorded = 5, .lost = 1, .filtered = 0, .buffered = 4 },
+	};
+	struct xw_status st = {
+		.has_version = true, .version = "0.1", .enabled = true,
+		.ring_size = 256, .all_netns = true, .filter_family = AF_INET6,
+		.filter_reasons = (1u << XFRMWHY_REASON_TMPL_MISMATCH) |
+				  (1u << XFRMWHY_REASON_NO_POLICY),
+		.rate_limit = 100, .has_hook_mode = true,
+		.hook_mode = XFRMWHY_HOOK_ON_DEMAND,
+		.features = 1u << XFRMWHY_FEATURE_VERIFIED_CNT,
+		.recorded = 5, .lost = 1, .buffered = 4, .notify_lost = 2,
+		.ncpus = 1, .cpus = cpus,
+	};
+	char *out = status_text(&st);
+
+	EXPECT_STR(out,
+		"xfrmwhy module loaded (version 0.1), capture enabled\n"
+		"  scope:      all network namespaces\n"
+		"  hook mode:  on_demand (lookup probes not in place: the next rejection arms them)\n"
+		"  features:   verified_cnt\n"
+		"  ring size:  256 events per CPU\n"
+		"  filters:    family ipv6, reasons tmpl_mismatch,no_policy, rate limit 100 events/s per CPU\n"
+		"  events:     5 recorded, 1 lost, 0 filtered, 4 buffered, 0 probe misses, 2 notifications lost\n"
+		"    cpu     recorded         lost     filtered   buffered\n"
+		"      0            5            1            0          4\n");
+	free(out);
+
+	st.has_version = st.enabled = false;
+	st.has_netns = true;
+	st.netns = 77;
+	st.filter_family = 0;
+	st.filter_reasons = 0;
+	st.rate_limit = 0;
+	st.has_hook_mode = false;
+	st.features = 0;
+	st.ncpus = 0;
+	out = status_text(&st);
+	EXPECT_STR(out,
+		"xfrmwhy module loaded, capture disabled (run 'xfrmwhy enable')\n"
+		"  scope:      netns 77\n"
+		"  features:  \n"
+		"  ring size:  256 events per CPU\n"
+		"  filters:    family any, reasons all, no rate limit\n"
+		"  events:     5 recorded, 1 lost, 0 filtered, 4 buffered, 0 probe misses, 2 notifications lost\n");
+	free(out);
 }

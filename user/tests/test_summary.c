@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* summary: grouping by (reason, policy, SA), counts, first/last, JSON. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../output.h"
 #include "../summary.h"
@@ -12,7 +13,8 @@ TEST(summary_groups)
 	struct xw_summary s = { 0 };
 	struct xw_event ev;
 	struct json_object *o;
-	char *raw = NULL;
+	char *raw = NULL, *lines, *save = NULL;
+	struct xw_out out;
 	size_t len = 0;
 	FILE *f;
 
@@ -50,9 +52,11 @@ TEST(summary_groups)
 	EXPECT_EQ(s.g[2].policy_index, 16);
 
 	f = open_memstream(&raw, &len);
-	xw_json_print(f, xw_json_group(&s.g[0]));
+	xw_out_init(&out, true, f);
+	xw_output_summary(&out, &s);	/* JSON Lines: one group a line */
 	fclose(f);
-	o = json_tokener_parse(raw);
+	lines = strtok_r(raw, "\n", &save);
+	o = json_tokener_parse(lines);
 	EXPECT(o != NULL);
 	EXPECT_EQ(json_object_object_length(o), 9);
 	EXPECT_STR(json_object_get_string(json_object_object_get(o, "reason")), "tmpl_mismatch");
@@ -65,18 +69,42 @@ TEST(summary_groups)
 	EXPECT_EQ(json_object_get_int64(json_object_object_get(o, "last_ns")), 5000);
 	EXPECT_STR(json_object_get_string(json_object_object_get(o, "explanation")), "seed");
 	json_object_put(o);
-	free(raw);
 
-	raw = NULL;
-	f = open_memstream(&raw, &len);
-	xw_json_print(f, xw_json_group(&s.g[1]));
-	fclose(f);
-	o = json_tokener_parse(raw);
+	o = json_tokener_parse(strtok_r(NULL, "\n", &save));
 	EXPECT(json_object_object_get_ex(o, "policy_index", NULL));
 	EXPECT(json_object_object_get(o, "policy_index") == NULL);
 	EXPECT(json_object_object_get(o, "spi") == NULL);
 	EXPECT(json_object_object_get(o, "reqid") == NULL);
 	json_object_put(o);
+	EXPECT(strtok_r(NULL, "\n", &save) != NULL);
+	EXPECT(strtok_r(NULL, "\n", &save) == NULL);
+	free(raw);
+
+	/* The text table: a header, then a row and the explanation per group. */
+	raw = NULL;
+	f = open_memstream(&raw, &len);
+	xw_out_init(&out, false, f);
+	xw_output_summary(&out, &s);
+	fclose(f);
+	EXPECT_STR(raw,
+		"   COUNT  REASON            POLICY  SPI            REQID  FIRST                          LAST\n"
+		"       3  tmpl_mismatch          8  0x9ce44e77     16389  1970-01-01 00:00:00.000001000  1970-01-01 00:00:00.000005000\n"
+		"          seed\n"
+		"       2  hdr_error              -  -                  -  1970-01-01 00:00:00.000000500  1970-01-01 00:00:00.000000500\n"
+		"          hdr\n"
+		"       1  tmpl_mismatch         16  0x9ce44e77     16389  1970-01-01 00:00:00.000000500  1970-01-01 00:00:00.000000500\n"
+		"          other policy\n");
 	free(raw);
 	xw_summary_free(&s);
+
+	/* Nothing to group: text says so, JSON prints nothing. */
+	raw = NULL;
+	f = open_memstream(&raw, &len);
+	xw_out_init(&out, false, f);
+	xw_output_summary(&out, &s);
+	xw_out_init(&out, true, f);
+	xw_output_summary(&out, &s);
+	fclose(f);
+	EXPECT_STR(raw, "no events\n");
+	free(raw);
 }
