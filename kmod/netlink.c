@@ -262,7 +262,7 @@ static int xw_config_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	a = attrs[XFRMWHY_A_FILTER_REASONS];
-	if (a && (nla_get_u32(a) & ~((1u << __XFRMWHY_REASON_CNT) - 1))) {
+	if (a && (nla_get_u32(a) & ~((1u << __XFRMWHY_REASON_MAX) - 1))) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "unknown reason bit in the reason mask");
 		err = -EINVAL;
 		goto out;

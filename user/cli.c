@@ -141,7 +141,7 @@ int xw_parse_reasons(const char *list, uint32_t *mask)
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "all")) {
-			m |= (1u << __XFRMWHY_REASON_CNT) - 1;
+			m |= (1u << __XFRMWHY_REASON_MAX) - 1;
 			continue;
 		}
 		r = xw_reason_parse(tok);

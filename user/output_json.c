@@ -220,7 +220,7 @@ struct json_object *xw_json_status(const struct xw_status *st)
 		json_object_new_string("any"));
 	/* 0 = no reason filter: every reason is recorded. */
 	add(o, "filter_reasons", json_reasons(st->filter_reasons ?
-		st->filter_reasons : (1u << __XFRMWHY_REASON_CNT) - 1));
+		st->filter_reasons : (1u << __XFRMWHY_REASON_MAX) - 1));
 	add(o, "rate_limit", json_object_new_int64(st->rate_limit));
 	for (i = 0; i < st->ncpus; i++) {
 		struct json_object *c = json_object_new_object();

@@ -77,7 +77,7 @@ TEST(cli_good_reasons)
 				 (1u << XFRMWHY_REASON_NO_POLICY));
 	EXPECT(o.cfg.set_enabled && o.cfg.enabled);
 	EXPECT_EQ(xw_parse_reasons("all", &mask), 0);
-	EXPECT_EQ(mask, (1u << __XFRMWHY_REASON_CNT) - 1);
+	EXPECT_EQ(mask, (1u << __XFRMWHY_REASON_MAX) - 1);
 	EXPECT_EQ(xw_parse_reasons("buffer_error,unknown", &mask), 0);
 	EXPECT_EQ(mask, (1u << XFRMWHY_REASON_BUFFER_ERROR) | 1u);
 }
