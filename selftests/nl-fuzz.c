@@ -933,8 +933,8 @@ struct golden {
 
 /*
  * What the module answers to an unmutated request from @s (see xw_scope()
- * and xw_config_set() in kmod/netlink.c): 0 (ack or DONE), an error, or
- * WANT_ANY when it depends on state the fuzzer does not follow.
+ * and xfrmwhy_nl_config_set_doit() in kmod/netlink.c): 0 (ack or DONE), an
+ * error, or WANT_ANY when it depends on state the fuzzer does not follow.
  */
 static int predict(uint8_t cmd, const struct nlsock *s, const struct golden *g)
 {
