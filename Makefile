@@ -112,6 +112,12 @@ check-debug: deps
 style:
 	@$(SCRIPTS)/style
 
+# The uapi header and kmod/netlink-gen.[ch], generated from the YNL spec by
+# the kernel's ynl-gen-c.py (committed; spec-check fails when they differ).
+.PHONY: spec-gen
+spec-gen:
+	@$(SCRIPTS)/spec-gen
+
 spec-check:
 	@$(SCRIPTS)/spec-check --ynl "$$($(SCRIPTS)/fetch-ynl)"
 

@@ -57,6 +57,20 @@ static inline int xw_decode_session(struct net *net, struct sk_buff *skb,
 #endif
 
 /*
+ * struct nla_policy points to const ranges (6.2); the generated policy
+ * (netlink-gen.c) hands NLA_POLICY_FULL_RANGE() const ones.  Before, the
+ * same macro with the cast: the kernel only reads them.
+ */
+#ifndef XFRMWHY_CT_NLA_RANGE_CONST
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
+#endif
+
+/*
  * Multicast groups that require CAP_NET_ADMIN over the listener's netns
  * (6.7, backported to 6.1.y and others).  Without it genl_bind() checks
  * nothing, so events are not multicast at all (see netlink.c).

@@ -8,6 +8,8 @@ has() { grep -qE "$2" "$h/$1" 2>/dev/null && printf ' -D%s' "$3"; }
 has net/xfrm.h 'verified_cnt' XFRMWHY_CT_VERIFIED_CNT
 has net/xfrm.h '__xfrm_decode_session\(struct net' XFRMWHY_CT_DECODE_SESSION_NET
 has net/genetlink.h 'genl_info_dump\(' XFRMWHY_CT_GENL_INFO_DUMP
+# The policy's range pointers are const (6.2); YNL's generated ranges are.
+has net/netlink.h 'const struct netlink_range_validation \*range;' XFRMWHY_CT_NLA_RANGE_CONST
 # Packet offload's receive path (6.2): xfrm_policy_check() consumes the
 # secpath of packets the hardware handled, and __xfrm_policy_check() passes
 # a packet-offload policy's packets that have none.  Some 6.1 stable trees

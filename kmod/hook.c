@@ -40,7 +40,7 @@
 #include "xfrmwhy.h"
 
 /* The counters __xfrm_policy_check() bumps, by reason. */
-static const u8 xw_mib[__XFRMWHY_REASON_CNT] = {
+static const u8 xw_mib[__XFRMWHY_REASON_MAX] = {
 	[XFRMWHY_REASON_TMPL_MISMATCH]	= LINUX_MIB_XFRMINTMPLMISMATCH,
 	[XFRMWHY_REASON_NO_POLICY]	= LINUX_MIB_XFRMINNOPOLS,
 	[XFRMWHY_REASON_POLICY_BLOCK]	= LINUX_MIB_XFRMINPOLBLOCK,
@@ -59,7 +59,7 @@ static const u8 xw_mib[__XFRMWHY_REASON_CNT] = {
 
 struct xw_mib_snap {
 	struct net *net;
-	unsigned long v[__XFRMWHY_REASON_CNT];
+	unsigned long v[__XFRMWHY_REASON_MAX];
 };
 
 /* Per-invocation state of one policy check (kretprobe instance data). */
@@ -141,7 +141,7 @@ static void mib_snap(struct xw_mib_snap *s, struct net *net)
 	int i;
 
 	s->net = net;
-	for (i = 1; i < __XFRMWHY_REASON_CNT; i++)
+	for (i = 1; i < __XFRMWHY_REASON_MAX; i++)
 		s->v[i] = READ_ONCE(mib->mibs[xw_mib[i]]);
 }
 
@@ -154,7 +154,7 @@ static int mib_moved(const struct xw_mib_snap *s)
 	if (!s->net)
 		return XFRMWHY_REASON_UNKNOWN;
 	mib = this_cpu_ptr(s->net->mib.xfrm_statistics);
-	for (i = 1; i < __XFRMWHY_REASON_CNT; i++)
+	for (i = 1; i < __XFRMWHY_REASON_MAX; i++)
 		if (READ_ONCE(mib->mibs[xw_mib[i]]) != s->v[i])
 			return i;
 	return XFRMWHY_REASON_UNKNOWN;

@@ -491,7 +491,7 @@ static uint32_t ring_big(uint32_t v)
 
 static uint32_t reasons_valid(void)
 {
-	return chance(30) ? 0 : rnd(1u << __XFRMWHY_REASON_CNT);
+	return chance(30) ? 0 : rnd(1u << __XFRMWHY_REASON_MAX);
 }
 
 /* A valid value of request attribute @t (NETNS: a namespace we know). */
@@ -574,11 +574,11 @@ static void put_bound(struct item *it, uint16_t t)
 	}
 	case XFRMWHY_A_FILTER_REASONS:
 		{
-		uint32_t all = (1u << __XFRMWHY_REASON_CNT) - 1;
+		uint32_t all = (1u << __XFRMWHY_REASON_MAX) - 1;
 		uint32_t m[] = {
-			0, all, all + 1, 1u << __XFRMWHY_REASON_CNT, 0x80000000,
+			0, all, all + 1, 1u << __XFRMWHY_REASON_MAX, 0x80000000,
 			0xffffffff, reasons_valid() |
-				1u << (__XFRMWHY_REASON_CNT + rnd(32 - __XFRMWHY_REASON_CNT)),
+				1u << (__XFRMWHY_REASON_MAX + rnd(32 - __XFRMWHY_REASON_MAX)),
 			(uint32_t)rnd64(),
 		};
 
@@ -933,8 +933,8 @@ struct golden {
 
 /*
  * What the module answers to an unmutated request from @s (see xw_scope()
- * and xw_config_set() in kmod/netlink.c): 0 (ack or DONE), an error, or
- * WANT_ANY when it depends on state the fuzzer does not follow.
+ * and xfrmwhy_nl_config_set_doit() in kmod/netlink.c): 0 (ack or DONE), an
+ * error, or WANT_ANY when it depends on state the fuzzer does not follow.
  */
 static int predict(uint8_t cmd, const struct nlsock *s, const struct golden *g)
 {

@@ -154,8 +154,8 @@ static void reason_list(char *buf, size_t len)
 	int i;
 
 	buf[0] = '\0';
-	for (i = 1; i <= __XFRMWHY_REASON_CNT; i++) {
-		int r = i % __XFRMWHY_REASON_CNT;
+	for (i = 1; i <= __XFRMWHY_REASON_MAX; i++) {
+		int r = i % __XFRMWHY_REASON_MAX;
 
 		if (used < len)
 			used += (size_t)snprintf(buf + used, len - used, "%s%s",
@@ -309,7 +309,7 @@ int xw_parse_reasons(const char *list, uint32_t *mask)
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "all")) {
-			m |= (1u << __XFRMWHY_REASON_CNT) - 1;
+			m |= (1u << __XFRMWHY_REASON_MAX) - 1;
 			continue;
 		}
 		r = xw_reason_parse(tok);

@@ -377,7 +377,7 @@ const struct xw_sa *xw_event_compared_sa(const struct xw_event *ev,
 	return &ev->sa[t->compared];
 }
 
-static const char *const reason_names[__XFRMWHY_REASON_CNT] = {
+static const char *const reason_names[__XFRMWHY_REASON_MAX] = {
 	[XFRMWHY_REASON_UNKNOWN]	= "unknown",
 	[XFRMWHY_REASON_TMPL_MISMATCH]	= "tmpl_mismatch",
 	[XFRMWHY_REASON_NO_POLICY]	= "no_policy",
@@ -388,7 +388,7 @@ static const char *const reason_names[__XFRMWHY_REASON_CNT] = {
 	[XFRMWHY_REASON_BUFFER_ERROR]	= "buffer_error",
 };
 
-static const char *const reason_counters[__XFRMWHY_REASON_CNT] = {
+static const char *const reason_counters[__XFRMWHY_REASON_MAX] = {
 	[XFRMWHY_REASON_TMPL_MISMATCH]	= "XfrmInTmplMismatch",
 	[XFRMWHY_REASON_NO_POLICY]	= "XfrmInNoPols",
 	[XFRMWHY_REASON_POLICY_BLOCK]	= "XfrmInPolBlock",
@@ -401,19 +401,19 @@ static const char *const reason_counters[__XFRMWHY_REASON_CNT] = {
 /* A reason code from a newer module is "unknown" to us. */
 const char *xw_reason_name(unsigned int reason)
 {
-	return reason < __XFRMWHY_REASON_CNT ? reason_names[reason] : "unknown";
+	return reason < __XFRMWHY_REASON_MAX ? reason_names[reason] : "unknown";
 }
 
 const char *xw_reason_counter(unsigned int reason)
 {
-	return reason < __XFRMWHY_REASON_CNT ? reason_counters[reason] : NULL;
+	return reason < __XFRMWHY_REASON_MAX ? reason_counters[reason] : NULL;
 }
 
 int xw_reason_parse(const char *name)
 {
 	int i;
 
-	for (i = 0; i < __XFRMWHY_REASON_CNT; i++)
+	for (i = 0; i < __XFRMWHY_REASON_MAX; i++)
 		if (!strcmp(name, reason_names[i]))
 			return i;
 	return -1;
@@ -518,7 +518,7 @@ const char *xw_policy_type_name(unsigned int type)
 	return NULL;
 }
 
-static const char *const mismatch_names[__XFRMWHY_MISMATCH_CNT] = {
+static const char *const mismatch_names[__XFRMWHY_MISMATCH_MAX] = {
 	[XFRMWHY_MISMATCH_PROTO]	= "proto",
 	[XFRMWHY_MISMATCH_SPI]		= "spi",
 	[XFRMWHY_MISMATCH_REQID]	= "reqid",
@@ -534,7 +534,7 @@ static const char *const mismatch_names[__XFRMWHY_MISMATCH_CNT] = {
 
 const char *xw_mismatch_name(unsigned int bit)
 {
-	return bit < __XFRMWHY_MISMATCH_CNT ? mismatch_names[bit] : NULL;
+	return bit < __XFRMWHY_MISMATCH_MAX ? mismatch_names[bit] : NULL;
 }
 
 const char *xw_hook_mode_name(unsigned int mode)

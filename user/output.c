@@ -267,7 +267,7 @@ static void hook_mode(struct xw_out *o, const struct xw_status *st)
 /* ", reasons tmpl_mismatch,no_policy"; no filter: "all", every name. */
 static void filter_reasons(struct xw_out *o, uint32_t mask)
 {
-	uint32_t all = (1u << __XFRMWHY_REASON_CNT) - 1;
+	uint32_t all = (1u << __XFRMWHY_REASON_MAX) - 1;
 	const char *fmt = "%s";
 	unsigned int r;
 

@@ -112,7 +112,7 @@ TEST(cli_good_reasons)
 				 (1u << XFRMWHY_REASON_NO_POLICY));
 	EXPECT(o.cfg.set_enabled && o.cfg.enabled);
 	EXPECT_EQ(xw_parse_reasons("all", &mask), 0);
-	EXPECT_EQ(mask, (1u << __XFRMWHY_REASON_CNT) - 1);
+	EXPECT_EQ(mask, (1u << __XFRMWHY_REASON_MAX) - 1);
 	EXPECT_EQ(xw_parse_reasons("buffer_error,unknown", &mask), 0);
 	EXPECT_EQ(mask, (1u << XFRMWHY_REASON_BUFFER_ERROR) | 1u);
 }
@@ -296,8 +296,8 @@ TEST(cli_help_reasons_parse)
 		mask |= one;
 		n++;
 	}
-	EXPECT_EQ(n, __XFRMWHY_REASON_CNT);
-	EXPECT_EQ(mask, (1u << __XFRMWHY_REASON_CNT) - 1);
+	EXPECT_EQ(n, __XFRMWHY_REASON_MAX);
+	EXPECT_EQ(mask, (1u << __XFRMWHY_REASON_MAX) - 1);
 	free(m);
 }
 

@@ -445,7 +445,7 @@ TEST(json_status)
 	o = status_json(&st, &raw);
 	EXPECT_JSTR(o, "hook_mode", "approximate");
 	EXPECT_EQ(json_object_array_length(get(o, "filter_reasons")),
-		  __XFRMWHY_REASON_CNT);
+		  __XFRMWHY_REASON_MAX);
 	json_object_put(o);
 	free(raw);
 
