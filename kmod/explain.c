@@ -226,6 +226,7 @@ void xw_explain(struct xw_event *ev, const struct sec_path *sp, u32 if_id)
 	for (i = 0; i < XW_MAX_DEPTH; i++)
 		ev->res[i] = (struct xw_tmpl_result){ .compared = -1 };
 	ev->extra = -1;
+	ev->failed = -1;
 	if (ev->reason != XFRMWHY_REASON_TMPL_MISMATCH || !ev->npols ||
 	    ev->pol[0].action != XFRM_POLICY_ALLOW)
 		return;
@@ -246,4 +247,5 @@ void xw_explain(struct xw_event *ev, const struct sec_path *sp, u32 if_id)
 	xw_tmpl_diff(&d);
 	memcpy(ev->res, d.res, sizeof(ev->res));
 	ev->extra = d.extra;
+	ev->failed = d.failed;
 }

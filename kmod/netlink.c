@@ -417,20 +417,6 @@ static int put_tmpl(struct sk_buff *skb, const struct xw_tmpl_info *t,
 	return 0;
 }
 
-/* The leftover tunnel SA: a template entry with nothing but the verdict. */
-static int put_extra(struct sk_buff *skb, int idx)
-{
-	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_TMPL);
-
-	if (!nest || nla_put_u32(skb, XFRMWHY_TMPL_A_COMPARED, idx) ||
-	    nla_put_u32(skb, XFRMWHY_TMPL_A_MISMATCH,
-			1u << XFRMWHY_MISMATCH_EXTRA) ||
-	    nla_put_u8(skb, XFRMWHY_TMPL_A_EVALUATED, 1))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 static int put_event(struct sk_buff *skb, const struct xw_event *ev)
 {
 	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_A_EVENT);
@@ -461,7 +447,10 @@ static int put_event(struct sk_buff *skb, const struct xw_event *ev)
 	for (i = 0; i < ev->ntmpl; i++)
 		if (put_tmpl(skb, &ev->tmpl[i], &ev->res[i]))
 			return -EMSGSIZE;
-	if (ev->extra >= 0 && put_extra(skb, ev->extra))
+	if (ev->failed >= 0 &&
+	    nla_put_u32(skb, XFRMWHY_EV_A_FAILED_TMPL, ev->failed))
+		return -EMSGSIZE;
+	if (ev->extra >= 0 && nla_put_u32(skb, XFRMWHY_EV_A_EXTRA_SA, ev->extra))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

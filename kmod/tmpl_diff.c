@@ -176,6 +176,7 @@ void xw_tmpl_diff(struct xw_diff *d)
 		d->res[i].mismatch = 0;
 	}
 	d->extra = -1;
+	d->failed = -1;
 	d->accept = false;
 	if (d->ntmpl > XW_MAX_DEPTH || d->nsa > XW_MAX_DEPTH)
 		return;
@@ -195,8 +196,10 @@ void xw_tmpl_diff(struct xw_diff *d)
 
 	for (i = n - 1, k = 0; i >= 0; i--) {
 		k = policy_ok(d, order[i], k);
-		if (k < 0)
+		if (k < 0) {
+			d->failed = order[i];
 			return;
+		}
 	}
 	for (; k < d->nsa; k++) {
 		if (d->sa[k].mode != XW_MODE_TRANSPORT) {

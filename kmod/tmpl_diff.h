@@ -97,6 +97,7 @@ struct xw_diff {
 	/* outputs */
 	struct xw_tmpl_result res[XW_MAX_DEPTH];
 	int extra;			/* leftover tunnel SA index or -1 */
+	int failed;			/* the template the check failed on, or -1 */
 	bool accept;			/* the kernel's verdict on templates */
 };
 

@@ -55,7 +55,8 @@ struct xw_event {
 	char ifname[IFNAMSIZ];
 	u8 dir, family, reason, nsa, npols, ntmpl;
 	bool exact;
-	s8 extra;
+	s8 extra;		/* secpath index of a leftover tunnel SA, -1 */
+	s8 failed;		/* the template the check failed on, -1 */
 	struct xw_flow flow;
 	struct xw_sa sa[XW_MAX_DEPTH];
 	struct xw_pol pol[2];

@@ -38,6 +38,8 @@ static struct nla_policy ev_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_TMPL]		= { .type = NLA_NESTED },
 	[XFRMWHY_EV_A_LOOKUP_IF_ID]	= { .type = NLA_U32 },
 	[XFRMWHY_EV_A_MAIN_POLICY]	= { .type = NLA_NESTED },
+	[XFRMWHY_EV_A_FAILED_TMPL]	= { .type = NLA_U32 },
+	[XFRMWHY_EV_A_EXTRA_SA]		= { .type = NLA_U32 },
 };
 
 static struct nla_policy flow_policy[XFRMWHY_FLOW_A_MAX + 1] = {
@@ -281,9 +283,6 @@ static int decode_tmpl(struct nlattr *nest, struct xw_tmpl *t)
 	t->compared = get_u32(tb[XFRMWHY_TMPL_A_COMPARED]);
 	t->mismatch = get_u32(tb[XFRMWHY_TMPL_A_MISMATCH]);
 	t->evaluated = get_u8(tb[XFRMWHY_TMPL_A_EVALUATED]) != 0;
-	/* A real template always names its protocol; the pseudo-entry not. */
-	t->is_extra = !tb[XFRMWHY_TMPL_A_PROTO] &&
-		      (t->mismatch & (1u << XFRMWHY_MISMATCH_EXTRA));
 	return 0;
 }
 
@@ -347,24 +346,41 @@ int xw_event_decode(struct nlattr *nest, struct xw_event *ev)
 	if ((err = decode_flow(tb[XFRMWHY_EV_A_FLOW], &ev->flow)) < 0 ||
 	    (err = decode_policy(tb[XFRMWHY_EV_A_POLICY], &ev->policy)) < 0 ||
 	    (err = decode_policy(tb[XFRMWHY_EV_A_MAIN_POLICY],
-				 &ev->main_policy)) < 0)
+				 &ev->main_policy)) < 0 ||
+	    (err = decode_multi(nest, ev)) < 0)
 		return err;
-	return decode_multi(nest, ev);
+	/* What the kernel computed, as it said it: no guessing here. */
+	if (tb[XFRMWHY_EV_A_FAILED_TMPL] &&
+	    nla_get_u32(tb[XFRMWHY_EV_A_FAILED_TMPL]) < (uint32_t)ev->ntmpl) {
+		ev->has_failed_tmpl = true;
+		ev->failed_tmpl = (int)nla_get_u32(tb[XFRMWHY_EV_A_FAILED_TMPL]);
+	}
+	if (tb[XFRMWHY_EV_A_EXTRA_SA]) {
+		struct xw_tmpl *t;
+
+		if (ev->ntmpl >= XW_MAX_TMPL) {
+			ev->dropped_entries++;
+			return 0;
+		}
+		/* Shown as the "extra" entry of the template list. */
+		t = &ev->tmpl[ev->ntmpl++];
+		t->is_extra = true;
+		t->has_compared = true;
+		t->compared = nla_get_u32(tb[XFRMWHY_EV_A_EXTRA_SA]);
+		t->mismatch = 1u << XFRMWHY_MISMATCH_EXTRA;
+		t->evaluated = true;
+	}
+	return 0;
 }
 
 int xw_event_failing_tmpl(const struct xw_event *ev)
 {
 	int i;
 
-	for (i = 0; i < ev->ntmpl; i++)
-		if (!ev->tmpl[i].is_extra && !ev->tmpl[i].optional &&
-		    ev->tmpl[i].mismatch)
-			return i;
+	if (ev->has_failed_tmpl && ev->failed_tmpl < ev->ntmpl)
+		return ev->failed_tmpl;
 	for (i = 0; i < ev->ntmpl; i++)
 		if (ev->tmpl[i].is_extra)
-			return i;
-	for (i = 0; i < ev->ntmpl; i++)
-		if (ev->tmpl[i].mismatch)
 			return i;
 	return -1;
 }

@@ -105,15 +105,17 @@ struct xw_event {
 	/* After a sub-policy, the main policy the kernel also checked. */
 	struct xw_policy main_policy;
 	int dropped_entries;	/* SA/template nests beyond our arrays */
+	/* The template the kernel's check failed on (XFRMWHY_EV_A_FAILED_TMPL). */
+	bool has_failed_tmpl;
+	int failed_tmpl;
 };
 
 /* Decode the payload of an XFRMWHY_A_EVENT nest.  Returns 0 or -NLE_*. */
 int xw_event_decode(struct nlattr *nest, struct xw_event *ev);
 
 /*
- * The template the explanation is about: the first required template the
- * kernel found at fault, else the first "extra" entry, else the first
- * template with any mismatch; -1 if none.
+ * The template the kernel's check failed on (XFRMWHY_EV_A_FAILED_TMPL), else
+ * the "extra" entry for a leftover tunnel SA, else -1.
  */
 int xw_event_failing_tmpl(const struct xw_event *ev);
 

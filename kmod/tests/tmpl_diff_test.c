@@ -51,7 +51,7 @@ struct want {
 
 static void check(const char *name, struct xw_diff *d, const struct want *w)
 {
-	int i, bad = 0;
+	int i, bad = 0, want_failed;
 
 	xw_tmpl_diff(d);
 	n++;
@@ -61,6 +61,15 @@ static void check(const char *name, struct xw_diff *d, const struct want *w)
 	}
 	if (d->extra != w->extra) {
 		printf("# %s: extra %d, want %d\n", name, d->extra, w->extra);
+		bad = 1;
+	}
+	/* The failing template is the one that carries mismatch bits. */
+	want_failed = -1;
+	for (i = 0; i < w->ntmpl; i++)
+		if (w->mismatch[i])
+			want_failed = i;
+	if (d->failed != want_failed) {
+		printf("# %s: failed template %d, want %d\n", name, d->failed, want_failed);
 		bad = 1;
 	}
 	for (i = 0; i < w->ntmpl; i++) {

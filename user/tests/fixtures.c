@@ -91,6 +91,8 @@ void fx_seed_event(struct xw_event *ev)
 	t->compared = 0;
 	t->mismatch = 1u << XFRMWHY_MISMATCH_REQID;
 	t->evaluated = true;
+	ev->has_failed_tmpl = true;
+	ev->failed_tmpl = 0;
 }
 
 void fx_full_event(struct xw_event *ev)
@@ -182,5 +184,7 @@ void fx_full_event(struct xw_event *ev)
 	t[2].compared = 1;
 	t[2].mismatch = 1u << XFRMWHY_MISMATCH_EXTRA;
 	t[2].evaluated = true;
+	ev->has_failed_tmpl = true;
+	ev->failed_tmpl = 1;
 	ev->dropped_entries = 1;
 }

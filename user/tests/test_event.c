@@ -179,7 +179,51 @@ TEST(decode_seed_event)
 	nlmsg_free(m);
 }
 
-/* Multi-attributes keep their order; the pseudo-entry is recognised. */
+/* The failing template is the one the kernel named, not a guess. */
+TEST(decode_failed_tmpl)
+{
+	struct nl_msg *m = nlmsg_alloc();
+	struct nlattr *ev, *n;
+	struct xw_event e;
+	int i;
+
+	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, 0,
+		    XFRMWHY_CMD_EVENT, 1);
+	ev = nla_nest_start(m, XFRMWHY_A_EVENT);
+	nla_put_u8(m, XFRMWHY_EV_A_REASON, XFRMWHY_REASON_TMPL_MISMATCH);
+	put_sa(m, 0x1, 1, "192.0.2.2", "192.0.2.1");
+	/* Both templates carry mismatch bits; the kernel failed on the second. */
+	for (i = 0; i < 2; i++) {
+		n = nla_nest_start(m, XFRMWHY_EV_A_TMPL);
+		nla_put_u8(m, XFRMWHY_TMPL_A_PROTO, IPPROTO_ESP);
+		nla_put_u32(m, XFRMWHY_TMPL_A_REQID, 5 + i);
+		nla_put_u32(m, XFRMWHY_TMPL_A_MISMATCH, 1u << XFRMWHY_MISMATCH_REQID);
+		nla_nest_end(m, n);
+	}
+	nla_put_u32(m, XFRMWHY_EV_A_FAILED_TMPL, 1);
+	nla_nest_end(m, ev);
+	EXPECT_EQ(xw_nl_parse_event_msg(m, &e), 0);
+	EXPECT(e.has_failed_tmpl);
+	EXPECT_EQ(xw_event_failing_tmpl(&e), 1);
+	nlmsg_free(m);
+
+	/* Out of range: ignored, never an index past the templates. */
+	m = nlmsg_alloc();
+	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, 0,
+		    XFRMWHY_CMD_EVENT, 1);
+	ev = nla_nest_start(m, XFRMWHY_A_EVENT);
+	nla_put_u32(m, XFRMWHY_EV_A_FAILED_TMPL, 3);
+	nla_nest_end(m, ev);
+	EXPECT_EQ(xw_nl_parse_event_msg(m, &e), 0);
+	EXPECT(!e.has_failed_tmpl);
+	EXPECT_EQ(xw_event_failing_tmpl(&e), -1);
+	nlmsg_free(m);
+}
+
+/*
+ * Multi-attributes keep their order; the kernel's extra-sa becomes the
+ * "extra" entry of the template list.
+ */
 TEST(decode_multi_and_extra)
 {
 	struct nl_msg *m = nlmsg_alloc();
@@ -198,11 +242,7 @@ TEST(decode_multi_and_extra)
 	nla_put_u8(m, XFRMWHY_TMPL_A_OPTIONAL, 1);
 	nla_put_u32(m, XFRMWHY_TMPL_A_MISMATCH, 0);
 	nla_nest_end(m, n);
-	n = nla_nest_start(m, XFRMWHY_EV_A_TMPL);
-	nla_put_u32(m, XFRMWHY_TMPL_A_COMPARED, 0);
-	nla_put_u32(m, XFRMWHY_TMPL_A_MISMATCH, 1u << XFRMWHY_MISMATCH_EXTRA);
-	nla_put_u8(m, XFRMWHY_TMPL_A_EVALUATED, 1);
-	nla_nest_end(m, n);
+	nla_put_u32(m, XFRMWHY_EV_A_EXTRA_SA, 0);
 	n = nla_nest_start(m, XFRMWHY_EV_A_MAIN_POLICY);
 	nla_put_u32(m, XFRMWHY_POL_A_INDEX, 17);
 	nla_put_u8(m, XFRMWHY_POL_A_ACTION, XFRM_POLICY_BLOCK);
@@ -223,6 +263,7 @@ TEST(decode_multi_and_extra)
 	EXPECT(e.tmpl[1].has_compared);
 	EXPECT_EQ(e.tmpl[1].compared, 0);
 	EXPECT_EQ(xw_event_failing_tmpl(&e), 1);
+	EXPECT(!e.has_failed_tmpl);
 	EXPECT(!e.policy.present);
 	EXPECT(e.main_policy.present);
 	EXPECT_EQ(e.main_policy.index, 17);

@@ -107,6 +107,7 @@ static void b_extra(struct xw_event *ev)
 	ev->tmpl[0].optional = true;
 	ev->tmpl[0].mode = XFRM_MODE_TRANSPORT;
 	ev->tmpl[0].has_compared = false;
+	ev->has_failed_tmpl = false;
 	ev->tmpl[0].mismatch = 0;
 	ev->ntmpl = 2;
 	memset(&ev->tmpl[1], 0, sizeof(ev->tmpl[1]));
