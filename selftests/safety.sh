@@ -150,7 +150,9 @@ t_guest_share() {
 # that also took those went on for as long as the flood.  What it may
 # return is bounded by the rings' size.
 t_drain_ends_under_flood() {
-	local n rc max=$((256 * $(nproc)))
+	local n rc max=$((256 * $(nproc))) limit=120
+	# The debug kernel (KASAN, lockdep) is about ten times slower.
+	[ "${XFRMWHY_KERNEL_LINE:-}" = debug ] && limit=900
 	pair_setup || { fail "topology"; return; }
 	pair_sa 0x2000 2 tunnel
 	pair_out tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 2 mode tunnel
@@ -161,10 +163,10 @@ t_drain_ends_under_flood() {
 	bg_pids+=($!)
 	wait_for 60 eval '[ "$("$XFRMWHY" status --json | jq .buffered)" -ge 256 ]' ||
 		fail "the flood did not fill the rings"
-	n=$(timeout 120 bash -c "set -o pipefail; \"$XFRMWHY\" drain --json |
+	n=$(timeout "$limit" bash -c "set -o pipefail; \"$XFRMWHY\" drain --json --no-sad |
 		while read -r l; do sleep 0.01; echo; done | wc -l")
 	rc=$?
-	assert_eq "drain exit code (124: still running after 120 s)" "$rc" 0
+	assert_eq "drain exit code (124: still running after $limit s)" "$rc" 0
 	[ "${n:-0}" -ge 256 ] && [ "${n:-0}" -le "$max" ] ||
 		fail "drained ${n:-nothing}: want 256 to $max, what the rings held"
 	stop_bg

@@ -540,8 +540,11 @@ int xw_nl_watch(struct xw_nl *nl, const struct xw_scope *sc,
 	}
 	/*
 	 * What the kernel already delivered is consumed from its rings: print
-	 * it before leaving, until the socket stays quiet for 100 ms.
+	 * it before leaving.  Leave the group first, so that a steady flood
+	 * cannot keep filling the socket: what is queued is finite, and it is
+	 * read until the socket stays quiet for 100 ms.
 	 */
+	nl_socket_drop_membership(nl->sk, grp);
 	while (!c.stopped && poll(&pfd, 1, 100) > 0) {
 		err = nl_recvmsgs_default(nl->sk);
 		if (err == -NLE_NOMEM)
