@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/xfrmwhy.h>
+#include "genl-family.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -184,49 +185,6 @@ static int sock_open_in(struct nlsock *s, const char *path)
 }
 
 static unsigned char rbuf[1 << 17];
-
-/* The family's id, from the nlctrl family (our family only, ever after). */
-static int resolve(int fd)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct genlmsghdr gh;
-		unsigned char attrs[64];
-	} r = { 0 };
-	struct nlattr *a = (struct nlattr *)r.attrs;
-	struct nlmsghdr *nh;
-	int len;
-
-	a->nla_type = CTRL_ATTR_FAMILY_NAME;
-	a->nla_len = NLA_HDRLEN + sizeof(XFRMWHY_GENL_NAME);
-	memcpy(r.attrs + NLA_HDRLEN, XFRMWHY_GENL_NAME, sizeof(XFRMWHY_GENL_NAME));
-	r.nh.nlmsg_type = GENL_ID_CTRL;
-	r.nh.nlmsg_flags = NLM_F_REQUEST;
-	r.nh.nlmsg_seq = 1;
-	r.gh.cmd = CTRL_CMD_GETFAMILY;
-	r.gh.version = 1;
-	r.nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + NLA_ALIGN(a->nla_len);
-	if (send(fd, &r, r.nh.nlmsg_len, 0) < 0)
-		return -1;
-	len = recv(fd, rbuf, sizeof(rbuf), 0);
-	for (nh = (struct nlmsghdr *)rbuf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-		int alen;
-
-		if (nh->nlmsg_type != GENL_ID_CTRL)
-			return -1;
-		a = (struct nlattr *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
-		alen = nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
-		while (alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= alen) {
-			if (a->nla_type == CTRL_ATTR_FAMILY_ID) {
-				memcpy(&family, (char *)a + NLA_HDRLEN, 2);
-				return 0;
-			}
-			alen -= NLA_ALIGN(a->nla_len);
-			a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
-		}
-	}
-	return -1;
-}
 
 /* --- statistics --- */
 
@@ -1634,7 +1592,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < nsocks; i++)
 		known_inum[nknown++] = socks[i].inum;
 	printf("TAP version 13\n");
-	if (resolve(socks[0].fd)) {
+	if (xw_genl_family_id(socks[0].fd, &family)) {
 		printf("1..0 # SKIP family %s not found\n", XFRMWHY_GENL_NAME);
 		return 4;
 	}

@@ -18,6 +18,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <linux/xfrmwhy.h>
+#include "genl-family.h"
 
 static int fd;
 static uint32_t seq = 1;
@@ -84,46 +85,6 @@ static int transact(uint16_t type, uint8_t cmd, uint8_t version, uint16_t flags,
 	}
 }
 
-static int resolve(void)
-{
-	char attrs[64], *p = attrs;
-	struct nlmsghdr *nh;
-	int len;
-
-	p = put_attr(p, CTRL_ATTR_FAMILY_NAME, NLA_HDRLEN + sizeof(XFRMWHY_GENL_NAME),
-		     XFRMWHY_GENL_NAME, sizeof(XFRMWHY_GENL_NAME));
-	struct req r = { 0 };
-
-	r.nh.nlmsg_type = GENL_ID_CTRL;
-	r.nh.nlmsg_flags = NLM_F_REQUEST;
-	r.nh.nlmsg_seq = ++seq;
-	r.gh.cmd = CTRL_CMD_GETFAMILY;
-	r.gh.version = 1;
-	memcpy(r.attrs, attrs, p - attrs);
-	r.nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + (p - attrs);
-	if (send(fd, &r, r.nh.nlmsg_len, 0) < 0)
-		return -1;
-	len = recv(fd, buf, sizeof(buf), 0);
-	for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-		struct nlattr *a;
-		int alen;
-
-		if (nh->nlmsg_type != GENL_ID_CTRL)
-			return -1;
-		a = (struct nlattr *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
-		alen = nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
-		while (alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= alen) {
-			if (a->nla_type == CTRL_ATTR_FAMILY_ID) {
-				memcpy(&family, (char *)a + NLA_HDRLEN, 2);
-				return 0;
-			}
-			alen -= NLA_ALIGN(a->nla_len);
-			a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
-		}
-	}
-	return -1;
-}
-
 static int n_sent, n_bad;
 
 static void expect_error(const char *what, uint8_t cmd, uint16_t flags,
@@ -172,7 +133,7 @@ int main(void)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	if (resolve()) {
+	if (xw_genl_family_id(fd, &family)) {
 		printf("Bail out! family %s not found\n", XFRMWHY_GENL_NAME);
 		return 4;
 	}
