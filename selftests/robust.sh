@@ -95,6 +95,16 @@ t_filters() {
 	f0=$(st filtered)
 	pair_send 7
 	assert_eq "filtered by family" "$(($(st filtered) - f0))" 7
+	# A plain enable means the defaults, not the filters left behind.
+	"$XFRMWHY" disable >/dev/null
+	"$XFRMWHY" enable --reasons tmpl_mismatch --family ipv6 >/dev/null
+	"$XFRMWHY" disable >/dev/null
+	"$XFRMWHY" enable >/dev/null
+	f0=$(st filtered) r0=$(st recorded)
+	pair_send 5
+	assert_eq "filtered after a plain enable" "$(($(st filtered) - f0))" 0
+	assert_eq "recorded after a plain enable" "$(($(st recorded) - r0))" 5
+	assert_eq "filters after a plain enable" "$("$XFRMWHY" status --json | jq -c '[.filter_family, (.filter_reasons | length)]')" '["any",8]'
 	"$XFRMWHY" disable >/dev/null
 	"$XFRMWHY" enable --family any --reasons all >/dev/null
 }

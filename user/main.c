@@ -217,7 +217,22 @@ static int cmd_config(struct xw_nl *nl, const struct xw_opts *o)
 {
 	struct xw_scope sc = make_scope(o);
 	const char *what = o->cfg.enabled ? "enable" : "disable";
-	int err = xw_nl_config(nl, &sc, &o->cfg);
+	struct xw_config cfg = o->cfg;
+	int err;
+
+	/*
+	 * A plain enable means the documented defaults, not whatever filters
+	 * an earlier enable of this scope left behind.
+	 */
+	if (cfg.enabled && !cfg.set_family) {
+		cfg.set_family = true;
+		cfg.family = 0;
+	}
+	if (cfg.enabled && !cfg.set_reasons) {
+		cfg.set_reasons = true;
+		cfg.reasons = 0;
+	}
+	err = xw_nl_config(nl, &sc, &cfg);
 
 	if (err < 0)
 		return report(what, err, nl);
