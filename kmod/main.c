@@ -191,8 +191,8 @@ static void __net_exit xw_net_exit(struct net *net)
 	}
 	/*
 	 * A later namespace may reuse the inode number: forget its events
-	 * (which also uncharges them from xn, freed below).  The rings are
-	 * gone already when the module unloads.
+	 * (which also uncharges them from xn, freed below).  At unload
+	 * (xw_loaded false) the rings are freed whole right after.
 	 */
 	if (xw_loaded)
 		xw_ring_discard(net->ns.inum);
