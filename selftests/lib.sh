@@ -94,6 +94,20 @@ veth_pair() {
 # xfrm_stat NS COUNTER: a counter of /proc/net/xfrm_stat in NS.
 xfrm_stat() { in_ns "$1" awk -v c="$2" '$1 == c { print $2 }' /proc/net/xfrm_stat; }
 
+# counter_settle NS COUNTER TRIES: wait until COUNTER of NS stops moving
+# for half a second (what a stopped sender left queued has been received),
+# at most TRIES half-seconds.
+counter_settle() {
+	local c0 c1 i
+	c1=$(xfrm_stat "$1" "$2")
+	for ((i = 0; i < $3; i++)); do
+		sleep 0.5
+		c0=$c1 c1=$(xfrm_stat "$1" "$2")
+		[ "$c0" = "$c1" ] && return 0
+	done
+	return 1
+}
+
 # Keys for tests: ESP with AES-CBC and HMAC-SHA256 (crypto loads on demand).
 XW_ENC="enc cbc(aes) 0x00112233445566778899aabbccddeeff"
 XW_AUTH="auth-trunc hmac(sha256) 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff 128"

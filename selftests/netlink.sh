@@ -14,18 +14,13 @@
 flood_pid= flood_stop=
 # The flood ends after its current burst; then what is queued drains.
 stop_flood() {
-	local c0 c1 i
 	[ -n "$flood_pid" ] || return 0
 	touch "$flood_stop"
 	wait "$flood_pid" 2>/dev/null
 	rm -f "$flood_stop"
 	flood_pid=
-	c1=$(xfrm_stat a XfrmInTmplMismatch)
-	for ((i = 0; i < 60; i++)); do
-		sleep 0.5
-		c0=$c1 c1=$(xfrm_stat a XfrmInTmplMismatch)
-		[ "$c0" = "$c1" ] && return 0
-	done
+	counter_settle a XfrmInTmplMismatch 60
+	return 0
 }
 trap 'stop_flood; ns_cleanup; xw_unload' EXIT
 ktap_plan 3

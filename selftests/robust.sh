@@ -11,19 +11,14 @@
 
 flood_pid=
 stop_flood() {
-	local c0 c1 i
 	[ -n "$flood_pid" ] || return 0
 	kill "$flood_pid" 2>/dev/null && wait "$flood_pid" 2>/dev/null
 	# The loop's current sender outlives it: stop that one too, then let
 	# what is still queued be received (a slow kernel has a backlog).
 	pkill -x xw-send 2>/dev/null
 	flood_pid=
-	c1=$(xfrm_stat a XfrmInTmplMismatch)
-	for ((i = 0; i < 120; i++)); do
-		sleep 0.5
-		c0=$c1 c1=$(xfrm_stat a XfrmInTmplMismatch)
-		[ "$c0" = "$c1" ] && return 0
-	done
+	counter_settle a XfrmInTmplMismatch 120
+	return 0
 }
 trap 'stop_flood; ns_cleanup; xw_unload' EXIT
 ktap_plan 7
