@@ -19,99 +19,57 @@ struct xw_addr {
 	uint8_t a[16];
 };
 
+/* The CLI's bound on templates: every one, plus one "extra" per SA. */
+#define XW_MAX_TMPL (2 * XFRMWHY_MAX_DEPTH)
+
+#define XW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The structs of the event's nests, one member per attribute of the spec
+ * (scripts/event-gen says how): a new attribute reaches them, the decoder
+ * and the printer's field tables by "make spec-gen" alone.  Members after
+ * the generated ones are the CLI's own.
+ */
+#include "event-gen.h"
+
 struct xw_sel {
-	bool present;
-	uint8_t family;
-	struct xw_addr src, dst;
-	uint8_t src_len, dst_len;
-	uint8_t proto;
-	uint16_t sport, sport_mask, dport, dport_mask;
-	uint32_t ifindex;
+	XW_SEL_FIELDS
 };
 
 struct xw_flow {
-	struct xw_addr src, dst;
-	uint8_t proto;
-	bool has_sport, has_dport, has_icmp_type, has_icmp_code, has_mark;
-	uint16_t sport, dport;
-	uint8_t icmp_type, icmp_code;
-	uint32_t mark;
+	XW_FLOW_FIELDS
 };
 
 struct xw_sa {
-	uint32_t spi;
-	uint8_t proto;
-	uint32_t reqid;
-	uint8_t mode;
-	struct xw_addr src, dst;	/* outer addresses */
-	bool has_if_id;
-	uint32_t if_id;
-	struct xw_sel sel;
-	bool has_aalgo;
-	uint8_t aalgo;
-	bool kern;
+	XW_SA_FIELDS
 };
 
 struct xw_policy {
-	bool present;
-	uint32_t index, priority;
-	uint8_t dir, action, type;
-	struct xw_sel sel;
-	bool has_mark;
-	uint32_t mark, mask;
-	bool has_if_id;
-	uint32_t if_id;
-	bool socket, dead;
+	XW_POLICY_FIELDS
 };
 
 struct xw_tmpl {
+	XW_TMPL_FIELDS
 	/*
-	 * A nest holding only COMPARED + MISMATCH(EXTRA) is not a template of
-	 * the policy but the kernel's "tunnel SA that no template accounts
-	 * for"; it has no proto/spi/reqid/mode/addresses of its own.
+	 * Not a template of the policy but the tunnel SA that no template
+	 * accounts for (the event's extra-sa), listed with the templates;
+	 * it has no proto/spi/reqid/mode/addresses of its own.
 	 */
 	bool is_extra;
-	uint8_t proto;
-	uint32_t spi, reqid;
-	uint8_t mode;
-	struct xw_addr src, dst;
-	bool optional;
-	uint32_t aalgos;
-	bool allalgs;
-	bool has_compared;
-	uint32_t compared;	/* index into the secpath */
-	uint32_t mismatch;	/* mask of 1 << enum xfrmwhy_mismatch */
-	bool evaluated;
 };
-
-/* Room for every template plus one "extra" pseudo-entry per SA. */
-#define XW_MAX_TMPL (2 * XFRMWHY_MAX_DEPTH)
 
 struct xw_event {
-	uint64_t seq, time_ns;
-	uint32_t cpu, netns, ifindex;
-	bool has_ifname;
-	char ifname[IF_NAMESIZE];
-	uint8_t dir, family, reason;
-	bool exact;
-	struct xw_flow flow;
-	int nsa;
-	struct xw_sa sa[XFRMWHY_MAX_DEPTH];
-	struct xw_policy policy;
-	int ntmpl;
-	struct xw_tmpl tmpl[XW_MAX_TMPL];
-	bool has_lookup_if_id;
-	uint32_t lookup_if_id;
-	/* After a sub-policy, the main policy the kernel also checked. */
-	struct xw_policy main_policy;
-	int dropped_entries;	/* SA/template nests beyond our arrays */
-	/* The template the kernel's check failed on (XFRMWHY_EV_A_FAILED_TMPL). */
-	bool has_failed_tmpl;
-	int failed_tmpl;
+	XW_EVENT_FIELDS
 };
 
-/* Decode the payload of an XFRMWHY_A_EVENT nest.  Returns 0 or -NLE_*. */
+/*
+ * Decode the payload of an XFRMWHY_A_EVENT nest (xw_event_parse) and
+ * complete it: selectors' families, the "extra" entry.  0 or -NLE_*.
+ */
 int xw_event_decode(struct nlattr *nest, struct xw_event *ev);
+
+/* An address attribute of 4 or 16 bytes (the length says the family). */
+int xw_addr_decode(const struct nlattr *a, struct xw_addr *out);
 
 /*
  * The template the kernel's check failed on (XFRMWHY_EV_A_FAILED_TMPL), else

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What xfrmwhy prints, once for text and JSON (the layer is print.c).
+ * Each nest's printer says the attributes it knows in operators' words and
+ * ends with xw_print_fields() for those added to the spec after it, which
+ * come out under their spec names (Documentation/event-fields.md).
  *
  * Text: the explanation first (what a tired operator reads), then the
  * details in "ip xfrm" words so they can be compared with "ip xfrm state"
@@ -46,6 +49,7 @@ static void sel_fields(struct xw_out *o, const struct xw_sel *s)
 		     icmp ? " type %u" : " sport %u", s->sport);
 	xw_print_u32(o, opt(s->present && s->dport_mask), "dport",
 		     icmp ? " code %u" : " dport %u", s->dport);
+	xw_print_fields(o, &xw_sel_fieldset, s, XFRMWHY_SEL_A_IFINDEX);
 }
 
 /* "  flow: src 10.0.1.1 dst 10.0.0.1 proto 1 type 0 code 0" */
@@ -70,6 +74,7 @@ static void flow(struct xw_out *o, const struct xw_event *ev)
 		     f->icmp_code);
 	xw_print_u32(o, nz(f->has_mark, f->mark), "mark", " mark 0x%x",
 		     f->mark);
+	xw_print_fields(o, &xw_flow_fieldset, f, XFRMWHY_FLOW_A_MARK);
 	xw_close_object(o);
 	/* Not the packet's: the xfrm interface's, which the lookup used. */
 	xw_print_u32(o, nz(ev->has_lookup_if_id, ev->lookup_if_id),
@@ -105,6 +110,7 @@ static void sa(struct xw_out *o, int i, const struct xw_sa *sa)
 	}
 	xw_print_bool(o, XW_ANY, "kern", " (kernel tunnel state)", NULL,
 		      sa->kern);
+	xw_print_fields(o, &xw_sa_fieldset, sa, XFRMWHY_SA_A_KERN);
 	xw_close_object(o);
 	xw_print_text(o, "\n");
 }
@@ -112,7 +118,7 @@ static void sa(struct xw_out *o, int i, const struct xw_sa *sa)
 /* "src 10.0.1.0/24 dst 10.0.0.0/24 dir in priority 2080 index 8 ..." */
 static void policy(struct xw_out *o, const struct xw_policy *p)
 {
-	enum xw_kind mark = nz(p->has_mark, p->mark | p->mask);
+	enum xw_kind mark = nz(p->has_mark || p->has_mask, p->mark | p->mask);
 
 	sel_fields(o, &p->sel);
 	xw_print_name(o, XW_ANY, "dir", " dir %s", xw_dir_name(p->dir), p->dir);
@@ -130,6 +136,7 @@ static void policy(struct xw_out *o, const struct xw_policy *p)
 	xw_print_bool(o, XW_ANY, "socket", " (socket policy)", NULL, p->socket);
 	xw_print_bool(o, XW_ANY, "dead", " (deleted while checked)", NULL,
 		      p->dead);
+	xw_print_fields(o, &xw_policy_fieldset, p, XFRMWHY_POL_A_DEAD);
 	xw_print_text(o, "\n");
 }
 
@@ -182,6 +189,7 @@ static void tmpl(struct xw_out *o, int i, const struct xw_tmpl *t)
 		xw_print_text(o, ", matches");
 	xw_print_bool(o, real ? XW_ANY : XW_JSON, "evaluated", NULL,
 		      ", not reached", t->evaluated);
+	xw_print_fields(o, &xw_tmpl_fieldset, t, XFRMWHY_TMPL_A_EVALUATED);
 	xw_close_object(o);
 	xw_print_text(o, "\n");
 }
@@ -211,6 +219,7 @@ void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 	xw_print_str(o, XW_JSON, "counter", NULL, xw_reason_counter(ev->reason));
 	xw_print_bool(o, XW_ANY, "exact", NULL, " (policy reconstructed)",
 		      ev->exact);
+	xw_print_fields(o, &xw_event_fieldset, ev, XFRMWHY_EV_A_EXTRA_SA);
 	xw_print_text(o, "\n");
 	xw_print_str(o, XW_ANY, "explanation", "  %s\n", explanation);
 	flow(o, ev);

@@ -241,3 +241,111 @@ void xw_print_text(struct xw_out *o, const char *fmt, ...)
 	vfprintf(o->f, fmt, ap);
 	va_end(ap);
 }
+
+static uint64_t field_u64(const struct xw_field *f, const char *p)
+{
+	switch (f->type) {
+	case XW_FIELD_U8:
+		return *(const uint8_t *)(p + f->off);
+	case XW_FIELD_U16:
+		return *(const uint16_t *)(p + f->off);
+	case XW_FIELD_U32:
+		return *(const uint32_t *)(p + f->off);
+	default:
+		return *(const uint64_t *)(p + f->off);
+	}
+}
+
+static const char *field_name(const struct xw_field *f, uint64_t v)
+{
+	return f->names && v < f->nnames ? f->names[v] : NULL;
+}
+
+/* A mask of enum entries: JSON an array of names, text "name a,b". */
+static void print_flags(struct xw_out *o, const struct xw_field *f,
+			bool has, uint64_t v)
+{
+	const char *sep = " ";
+	unsigned int bit;
+
+	if (!has) {
+		xw_print_null(o, XW_JSON, f->key, NULL, NULL);
+		return;
+	}
+	xw_print_text(o, " %s", f->name);
+	xw_open_array(o, f->key);
+	for (bit = 0; bit < 64; bit++) {
+		if (!(v & (1ull << bit)))
+			continue;
+		xw_print_name(o, XW_ANY, NULL, sep[0] == ' ' ? " %s" : ",%s",
+			      field_name(f, bit), bit);
+		sep = ",";
+	}
+	xw_close_array(o);
+}
+
+static void print_field(struct xw_out *o, const struct xw_field *f,
+			const char *p)
+{
+	bool has = f->type < XW_FIELD_FLAG || f->type == XW_FIELD_STRING ||
+		   f->type == XW_FIELD_ADDR ? *(const bool *)(p + f->has_off) :
+		   true;
+	enum xw_kind kind = has ? XW_ANY : XW_NULL;
+	uint64_t v;
+	size_t i, n;
+
+	switch (f->type) {
+	case XW_FIELD_FLAG:
+		xw_print_bool(o, XW_ANY, f->key, f->fmt, NULL,
+			      *(const bool *)(p + f->off));
+		break;
+	case XW_FIELD_STRING:
+		xw_print_str(o, kind, f->key, f->fmt, has ? p + f->off : NULL);
+		break;
+	case XW_FIELD_ADDR:
+		xw_print_addr(o, kind, f->key, f->fmt,
+			      (const struct xw_addr *)(p + f->off));
+		break;
+	case XW_FIELD_NEST:
+		if (f->count_off) {
+			n = (size_t)*(const int *)(p + f->count_off);
+			xw_open_array(o, f->key);
+			for (i = 0; i < n; i++) {
+				xw_print_text(o, " %s %zu:", f->name, i);
+				xw_open_object(o, NULL);
+				xw_print_fields(o, f->nest,
+						p + f->off + i * f->elem_size, 0);
+				xw_close_object(o);
+			}
+			xw_close_array(o);
+		} else if (*(const bool *)(p + f->off)) {
+			xw_print_text(o, " %s:", f->name);
+			xw_open_object(o, f->key);
+			xw_print_fields(o, f->nest, p + f->off, 0);
+			xw_close_object(o);
+		} else {
+			xw_print_null(o, XW_JSON, f->key, NULL, NULL);
+		}
+		break;
+	default:
+		v = has ? field_u64(f, p) : 0;
+		if (f->flags)
+			print_flags(o, f, has, v);
+		else if (f->names)
+			xw_print_name(o, kind, f->key, f->fmt, field_name(f, v),
+				      (unsigned int)v);
+		else
+			xw_print_u64(o, kind, f->key, f->fmt, v);
+		break;
+	}
+}
+
+void xw_print_fields(struct xw_out *o, const struct xw_fieldset *set,
+		     const void *obj, unsigned int after)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->fields[i].attr > after)
+			print_field(o, &set->fields[i], obj);
+}

@@ -93,6 +93,56 @@ void xw_print_null(struct xw_out *o, enum xw_kind kind, const char *key,
 void xw_print_text(struct xw_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The generic printer: a struct described field by field (the tables
+ * scripts/event-gen writes from the netlink spec), so that an attribute
+ * the hand-written printer does not know yet still reaches both outputs,
+ * under its spec name: JSON "key": value (null when it did not come),
+ * text " name value".  Each struct described starts with bool present.
+ */
+enum xw_field_type {
+	XW_FIELD_U8,
+	XW_FIELD_U16,
+	XW_FIELD_U32,
+	XW_FIELD_U64,
+	XW_FIELD_FLAG,
+	XW_FIELD_STRING,
+	XW_FIELD_ADDR,
+	XW_FIELD_NEST,
+};
+
+struct xw_fieldset;
+
+struct xw_field {
+	unsigned int attr;		/* the attribute's number in its set */
+	const char *key;		/* JSON key */
+	const char *name;		/* the spec's name, for text */
+	const char *fmt;		/* text of a scalar, string or address */
+	enum xw_field_type type;
+	size_t off;			/* of the value */
+	size_t has_off;			/* of its bool has_ (not flag, nest) */
+	const char *const *names;	/* an enum's names by value, or NULL */
+	size_t nnames;
+	bool flags;			/* the value is a mask of 1 << entry */
+	const struct xw_fieldset *nest;	/* the nest's struct */
+	size_t count_off, elem_size;	/* a repeated nest: int count, array */
+};
+
+struct xw_fieldset {
+	const char *name;
+	const struct xw_field *fields;
+	size_t n;
+};
+
+/*
+ * Print the fields of obj (described by set) whose attribute number is
+ * above after: the hand-written printer prints the attributes up to
+ * after in its own words, and attribute numbers only grow (uAPI rule), so
+ * every attribute is printed exactly once.
+ */
+void xw_print_fields(struct xw_out *o, const struct xw_fieldset *set,
+		     const void *obj, unsigned int after);
+
 /* "2025-11-25 15:48:01.123456789" in local time. */
 const char *xw_text_time(uint64_t ns, char *buf, size_t len);
 
