@@ -140,6 +140,12 @@ demo: deps
 doc-check: cli
 	@$(SCRIPTS)/doc-check
 
+# The admin guide's memory table, from the module built for KERNEL (pahole).
+.PHONY: doc-sizes
+doc-sizes:
+	@$(MAKE) --no-print-directory vm-module KERNEL=$(KERNEL) >/dev/null
+	@$(SCRIPTS)/doc-sizes --kernel $(KERNEL)
+
 # install/uninstall put the module under the kernel it was built for (its
 # vermagic: Debian's headers do not name the release in kernel.release),
 # then run depmod for that kernel; with DESTDIR (packaging) no depmod runs.

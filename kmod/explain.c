@@ -111,6 +111,13 @@ void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 	}
 }
 
+/* The SA's facts (xfrmwhy.h): one line per attribute, in any order. */
+static void copy_facts(u32 *f, const struct xfrm_state *x)
+{
+	f[XW_SA_FACT(XFRMWHY_SA_A_OUTPUT_MARK)] = x->props.smark.v;
+	f[XW_SA_FACT(XFRMWHY_SA_A_OUTPUT_MASK)] = x->props.smark.m;
+}
+
 /**
  * xw_fill_secpath() - copy every SA that decrypted the packet
  * @ev: the event
@@ -150,6 +157,7 @@ void xw_fill_secpath(struct xw_event *ev, const struct sec_path *sp)
 		copy_addr(&s->i.src, &x->props.saddr, x->props.family);
 		copy_addr(&s->i.dst, &x->id.daddr, x->props.family);
 		copy_sel(&s->sel, &x->sel);
+		copy_facts(s->fact, x);
 	}
 }
 

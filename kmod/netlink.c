@@ -356,6 +356,7 @@ static int put_flow(struct sk_buff *skb, const struct xw_event *ev)
 static int put_sa(struct sk_buff *skb, const struct xw_sa *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_SA);
+	int i;
 
 	if (!nest || nla_put_u32(skb, XFRMWHY_SA_A_SPI, s->i.spi) ||
 	    nla_put_u8(skb, XFRMWHY_SA_A_PROTO, s->i.proto) ||
@@ -369,6 +370,9 @@ static int put_sa(struct sk_buff *skb, const struct xw_sa *s)
 	    nla_put_u8(skb, XFRMWHY_SA_A_AALGO, s->i.aalgo) ||
 	    (s->i.kern && nla_put_flag(skb, XFRMWHY_SA_A_KERN)))
 		return -EMSGSIZE;
+	for (i = 0; i < XW_SA_NFACTS; i++)
+		if (nla_put_u32(skb, XW_SA_FACT0 + i, s->fact[i]))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }

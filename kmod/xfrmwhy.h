@@ -27,9 +27,20 @@ struct xw_sel {
 	u8 family, src_len, dst_len, proto;
 };
 
+/*
+ * An SA's attributes from output-mark on are facts no rule reads, each a
+ * u32 copied at the drop (copy_facts() in explain.c) and sent as it is,
+ * in attribute order: one line there and the spec carry a new one to the
+ * CLI, which prints the attributes it does not word by their spec names.
+ */
+#define XW_SA_FACT0		XFRMWHY_SA_A_OUTPUT_MARK
+#define XW_SA_NFACTS		(XFRMWHY_SA_A_MAX - XW_SA_FACT0 + 1)
+#define XW_SA_FACT(attr)	((attr) - XW_SA_FACT0)
+
 struct xw_sa {
 	struct xw_sa_info i;
 	struct xw_sel sel;
+	u32 fact[XW_SA_NFACTS];	/* by XW_SA_FACT(attribute) */
 };
 
 struct xw_pol {

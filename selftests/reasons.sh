@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 
-xw_capture_test 6
+xw_capture_test 7
 
 T="src 192.0.2.2 dst 192.0.2.1"
 
@@ -103,7 +103,31 @@ t_sub_allows_main_blocks() {
 	assert_json "template mismatches" "$EV" '[.templates[]|.mismatch[]]' '[]'
 }
 
+# The SA's output mark (XFRMA_SET_MARK) gives decrypted packets mark 0x5;
+# a's only inbound policy wants mark 0x7: no policy applies.  The event
+# carries the SA's output-mark and the mark the lookup used, in both
+# outputs, and the explanation says where the mark came from.
+t_output_mark() {
+	local text
+	ns_cleanup
+	pair_setup
+	pair_sa 0x2000 2 tunnel output-mark 0x5 mask 0xff
+	pair_out tmpl $T proto esp reqid 2 mode tunnel
+	pair_in mark 0x7 mask 0xff tmpl $T proto esp reqid 2 mode tunnel
+	expect_drops a XfrmInNoPols 2 pair_send 2
+	assert_json reason "$EV" .reason '"no_policy"'
+	assert_json "the SA's output mark" "$EV" '.secpath[0]|[.output_mark,.output_mask]' '[5,255]'
+	assert_json "the mark of the lookup" "$EV" .flow.mark 5
+	assert_match explanation "$(jfield "$EV" .explanation)" \
+		'SA spi 0x00002000 sets output-mark 0x5/0xff on what it decrypts: the kernel looked up the policy with mark 0x5'
+	pair_send 1
+	text=$("$XFRMWHY" drain --netns a)
+	assert_match "text" "$text" \
+		'  sa 0: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00002000 reqid 2 mode tunnel auth hmac\(sha256\) output-mark 0x5 output-mask 0xff sel'
+}
+
 run_case no_policy_tunnel_sa t_no_policy
+run_case sa_output_mark t_output_mark
 run_case policy_action_block t_block
 run_case sa_selector_mismatch t_state_mismatch
 run_case default_block_policy t_default_block

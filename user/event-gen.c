@@ -93,6 +93,8 @@ static struct nla_policy xw_sa_policy[XFRMWHY_SA_A_MAX + 1] = {
 	[XFRMWHY_SA_A_SEL] = { .type = NLA_NESTED },
 	[XFRMWHY_SA_A_AALGO] = { .type = NLA_U8 },
 	[XFRMWHY_SA_A_KERN] = { .type = NLA_FLAG },
+	[XFRMWHY_SA_A_OUTPUT_MARK] = { .type = NLA_U32 },
+	[XFRMWHY_SA_A_OUTPUT_MASK] = { .type = NLA_U32 },
 };
 
 static struct nla_policy xw_policy_policy[XFRMWHY_POL_A_MAX + 1] = {
@@ -316,6 +318,14 @@ int xw_sa_parse(struct nlattr *nest, struct xw_sa *out)
 		out->aalgo = nla_get_u8(tb[XFRMWHY_SA_A_AALGO]);
 	}
 	out->kern = tb[XFRMWHY_SA_A_KERN] != NULL;
+	if (tb[XFRMWHY_SA_A_OUTPUT_MARK]) {
+		out->has_output_mark = true;
+		out->output_mark = nla_get_u32(tb[XFRMWHY_SA_A_OUTPUT_MARK]);
+	}
+	if (tb[XFRMWHY_SA_A_OUTPUT_MASK]) {
+		out->has_output_mask = true;
+		out->output_mask = nla_get_u32(tb[XFRMWHY_SA_A_OUTPUT_MASK]);
+	}
 	return 0;
 }
 
@@ -833,6 +843,24 @@ static const struct xw_field xw_sa_fields[] = {
 		.off = offsetof(struct xw_sa, kern),
 		.type = XW_FIELD_FLAG,
 		.fmt = " kern",
+	},
+	{
+		.attr = XFRMWHY_SA_A_OUTPUT_MARK,
+		.key = "output_mark",
+		.name = "output-mark",
+		.off = offsetof(struct xw_sa, output_mark),
+		.type = XW_FIELD_U32,
+		.fmt = " output-mark 0x%" PRIx64 "",
+		.has_off = offsetof(struct xw_sa, has_output_mark),
+	},
+	{
+		.attr = XFRMWHY_SA_A_OUTPUT_MASK,
+		.key = "output_mask",
+		.name = "output-mask",
+		.off = offsetof(struct xw_sa, output_mask),
+		.type = XW_FIELD_U32,
+		.fmt = " output-mask 0x%" PRIx64 "",
+		.has_off = offsetof(struct xw_sa, has_output_mask),
 	},
 };
 

@@ -76,7 +76,11 @@
 	struct xw_sel sel; \
 	bool has_aalgo; \
 	uint8_t aalgo; \
-	bool kern;
+	bool kern; \
+	bool has_output_mark; \
+	uint32_t output_mark; \
+	bool has_output_mask; \
+	uint32_t output_mask;
 
 /* policy: The policy the kernel checked */
 #define XW_POLICY_FIELDS \

@@ -557,6 +557,26 @@ static void put_sad(struct sb *s, const struct xw_sad_match *m)
 	put(s, " exists in the SAD now.");
 }
 
+/*
+ * An SA with an output mark rewrote the packet's mark before the lookup
+ * chose (or failed to choose) a policy by it: say so, as the flow's mark
+ * otherwise seems to come from nowhere.
+ */
+static void put_output_mark(struct sb *s, const struct xw_event *ev)
+{
+	int i;
+
+	for (i = ev->nsa - 1; i >= 0; i--) {
+		const struct xw_sa *sa = &ev->sa[i];
+
+		if (!sa->has_output_mask || !sa->output_mask)
+			continue;
+		put(s, " SA spi 0x%08x sets output-mark 0x%x/0x%x on what it decrypts: the kernel looked up the policy with mark 0x%x, and policies whose mark does not match it do not apply.",
+		    sa->spi, sa->output_mark, sa->output_mask, ev->flow.mark);
+		return;
+	}
+}
+
 enum xw_hint xw_explain(const struct xw_event *ev,
 			const struct xw_sad_match *sad, char *buf, size_t len)
 {
@@ -603,6 +623,10 @@ enum xw_hint xw_explain(const struct xw_event *ev,
 		h = XW_HINT_UNKNOWN;
 		break;
 	}
+	if (ev->reason == XFRMWHY_REASON_NO_POLICY ||
+	    ev->reason == XFRMWHY_REASON_POLICY_BLOCK ||
+	    ev->reason == XFRMWHY_REASON_TMPL_MISMATCH)
+		put_output_mark(&s, ev);
 	put_sad(&s, sad);
 	put(&s, " %s", hints[h].text);
 	return h;

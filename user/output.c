@@ -49,7 +49,7 @@ static void sel_fields(struct xw_out *o, const struct xw_sel *s)
 		     icmp ? " type %u" : " sport %u", s->sport);
 	xw_print_u32(o, opt(s->present && s->dport_mask), "dport",
 		     icmp ? " code %u" : " dport %u", s->dport);
-	xw_print_fields(o, &xw_sel_fieldset, s, XFRMWHY_SEL_A_IFINDEX);
+	xw_print_fields(o, &xw_sel_fieldset, s, XW_WORDED_SEL);
 }
 
 /* "  flow: src 10.0.1.1 dst 10.0.0.1 proto 1 type 0 code 0" */
@@ -74,7 +74,7 @@ static void flow(struct xw_out *o, const struct xw_event *ev)
 		     f->icmp_code);
 	xw_print_u32(o, nz(f->has_mark, f->mark), "mark", " mark 0x%x",
 		     f->mark);
-	xw_print_fields(o, &xw_flow_fieldset, f, XFRMWHY_FLOW_A_MARK);
+	xw_print_fields(o, &xw_flow_fieldset, f, XW_WORDED_FLOW);
 	xw_close_object(o);
 	/* Not the packet's: the xfrm interface's, which the lookup used. */
 	xw_print_u32(o, nz(ev->has_lookup_if_id, ev->lookup_if_id),
@@ -100,6 +100,8 @@ static void sa(struct xw_out *o, int i, const struct xw_sa *sa)
 	/* The SADB number, which the templates' aalgos mask is made of. */
 	xw_print_code(o, nz(sa->has_aalgo, sa->aalgo), "aalgo", " auth %s",
 		      sa->aalgo, xw_aalgo_name(sa->aalgo));
+	/* Before the selector, whose fields would seem to go on. */
+	xw_print_fields(o, &xw_sa_fieldset, sa, XW_WORDED_SA);
 	if (sa->sel.present) {
 		xw_print_text(o, " sel");
 		xw_open_object(o, "sel");
@@ -110,7 +112,6 @@ static void sa(struct xw_out *o, int i, const struct xw_sa *sa)
 	}
 	xw_print_bool(o, XW_ANY, "kern", " (kernel tunnel state)", NULL,
 		      sa->kern);
-	xw_print_fields(o, &xw_sa_fieldset, sa, XFRMWHY_SA_A_KERN);
 	xw_close_object(o);
 	xw_print_text(o, "\n");
 }
@@ -136,7 +137,7 @@ static void policy(struct xw_out *o, const struct xw_policy *p)
 	xw_print_bool(o, XW_ANY, "socket", " (socket policy)", NULL, p->socket);
 	xw_print_bool(o, XW_ANY, "dead", " (deleted while checked)", NULL,
 		      p->dead);
-	xw_print_fields(o, &xw_policy_fieldset, p, XFRMWHY_POL_A_DEAD);
+	xw_print_fields(o, &xw_policy_fieldset, p, XW_WORDED_POLICY);
 	xw_print_text(o, "\n");
 }
 
@@ -189,7 +190,7 @@ static void tmpl(struct xw_out *o, int i, const struct xw_tmpl *t)
 		xw_print_text(o, ", matches");
 	xw_print_bool(o, real ? XW_ANY : XW_JSON, "evaluated", NULL,
 		      ", not reached", t->evaluated);
-	xw_print_fields(o, &xw_tmpl_fieldset, t, XFRMWHY_TMPL_A_EVALUATED);
+	xw_print_fields(o, &xw_tmpl_fieldset, t, XW_WORDED_TMPL);
 	xw_close_object(o);
 	xw_print_text(o, "\n");
 }
@@ -219,7 +220,7 @@ void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 	xw_print_str(o, XW_JSON, "counter", NULL, xw_reason_counter(ev->reason));
 	xw_print_bool(o, XW_ANY, "exact", NULL, " (policy reconstructed)",
 		      ev->exact);
-	xw_print_fields(o, &xw_event_fieldset, ev, XFRMWHY_EV_A_EXTRA_SA);
+	xw_print_fields(o, &xw_event_fieldset, ev, XW_WORDED_EVENT);
 	xw_print_text(o, "\n");
 	xw_print_str(o, XW_ANY, "explanation", "  %s\n", explanation);
 	flow(o, ev);

@@ -14,6 +14,17 @@
 #include "print.h"
 #include "summary.h"
 
+/*
+ * The last attribute of each nest that the event printer words itself;
+ * those above come out by their spec names (xw_print_fields()).
+ */
+#define XW_WORDED_EVENT		XFRMWHY_EV_A_EXTRA_SA
+#define XW_WORDED_FLOW		XFRMWHY_FLOW_A_MARK
+#define XW_WORDED_SA		XFRMWHY_SA_A_KERN
+#define XW_WORDED_SEL		XFRMWHY_SEL_A_IFINDEX
+#define XW_WORDED_POLICY	XFRMWHY_POL_A_DEAD
+#define XW_WORDED_TMPL		XFRMWHY_TMPL_A_EVALUATED
+
 void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 		     const char *explanation);
 void xw_output_status(struct xw_out *o, const struct xw_status *st);

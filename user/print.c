@@ -334,8 +334,9 @@ static void print_field(struct xw_out *o, const struct xw_field *f,
 		else if (f->names)
 			xw_print_name(o, kind, f->key, f->fmt, field_name(f, v),
 				      (unsigned int)v);
-		else
-			xw_print_u64(o, kind, f->key, f->fmt, v);
+		else	/* the text leaves out zeros, as output.c does */
+			xw_print_u64(o, has && !v ? XW_JSON : kind, f->key,
+				     f->fmt, v);
 		break;
 	}
 }

@@ -98,7 +98,8 @@ void xw_print_text(struct xw_out *o, const char *fmt, ...)
  * scripts/event-gen writes from the netlink spec), so that an attribute
  * the hand-written printer does not know yet still reaches both outputs,
  * under its spec name: JSON "key": value (null when it did not come),
- * text " name value".  Each struct described starts with bool present.
+ * text " name value" (a number only when it is not 0).  Each struct
+ * described starts with bool present.
  */
 enum xw_field_type {
 	XW_FIELD_U8,

@@ -126,6 +126,11 @@ void fx_full_event(struct xw_event *ev)
 	sa[0].sel.sport_mask = 0xffff;
 	sa[0].sel.dport = 9000;
 	sa[0].sel.dport_mask = 0xffff;
+	/* Attributes the printer does not word: by their spec names. */
+	sa[0].has_output_mark = true;
+	sa[0].output_mark = 0x10;
+	sa[0].has_output_mask = true;
+	sa[0].output_mask = 0xff;
 	/* The IPComp tunnel's IPIP state: no name for its protocol. */
 	memset(&sa[1], 0, sizeof(sa[1]));
 	sa[1].spi = 0xc0000201;

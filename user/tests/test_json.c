@@ -88,15 +88,28 @@ static struct json_object *get(struct json_object *o, const char *k)
 	return v;
 }
 
-/* The object has exactly these keys, no more, no fewer. */
-static void expect_keys(struct json_object *o, const char *const *keys)
+/*
+ * The object has exactly these keys, no more, no fewer: those the printer
+ * words (keys) and those of attributes above them, by their spec names.
+ */
+static void expect_keys_of(struct json_object *o, const char *const *keys,
+			   const struct xw_fieldset *set, unsigned int worded)
 {
 	int n = 0;
+	size_t i;
 
 	for (; *keys; keys++, n++)
 		get(o, *keys);
+	for (i = 0; i < set->n; i++) {
+		if (set->fields[i].attr <= worded)
+			continue;
+		get(o, set->fields[i].key);
+		n++;
+	}
 	EXPECT_EQ(json_object_object_length(o), n);
 }
+
+#define expect_keys(o, keys) expect_keys_of(o, keys, &keys##_set, keys##_worded)
 
 #define EXPECT_JSTR(o, k, want) EXPECT_STR(json_object_get_string(get(o, k)), want)
 #define EXPECT_JINT(o, k, want) do {					\
@@ -127,6 +140,18 @@ static const char *const pol_keys[] = { "index", "priority", "dir", "action",
 static const char *const tmpl_keys[] = { "proto", "spi", "reqid", "mode",
 	"src", "dst", "optional", "compared", "mismatch", "aalgos", "allalgs",
 	"evaluated", NULL };
+#define event_keys_set xw_event_fieldset
+#define event_keys_worded XW_WORDED_EVENT
+#define flow_keys_set xw_flow_fieldset
+#define flow_keys_worded XW_WORDED_FLOW
+#define sa_keys_set xw_sa_fieldset
+#define sa_keys_worded XW_WORDED_SA
+#define sel_keys_set xw_sel_fieldset
+#define sel_keys_worded XW_WORDED_SEL
+#define pol_keys_set xw_policy_fieldset
+#define pol_keys_worded XW_WORDED_POLICY
+#define tmpl_keys_set xw_tmpl_fieldset
+#define tmpl_keys_worded XW_WORDED_TMPL
 
 TEST(json_seed_event)
 {
@@ -180,6 +205,8 @@ TEST(json_seed_event)
 	EXPECT_JINT(sa, "if_id", 0);
 	EXPECT_JINT(sa, "aalgo", 0);
 	EXPECT_JBOOL(sa, "kern", 0);
+	EXPECT_JNULL(sa, "output_mark");	/* an older module */
+	EXPECT_JNULL(sa, "output_mask");
 	sel = get(sa, "sel");
 	expect_keys(sel, sel_keys);
 	EXPECT_JSTR(sel, "src", "10.0.1.0/24");
@@ -469,7 +496,7 @@ TEST(json_status)
 	"2023-11-14 22:13:20.123456789 seq 42 cpu 1 dev ipsec7 netns 4026531833 dir in reason tmpl_mismatch\n" \
 	"  EXPL\n" \
 	"  flow: src 10.2.0.1 dst 10.1.0.1 proto 17 sport 4500 dport 9000 mark 0x10 if_id 7\n" \
-	"  sa 0: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00002000 reqid 2 mode tunnel if_id 7 auth hmac(sha256) sel src 10.2.0.0/24 dst 10.1.0.0/24 proto 17 sport 4500 dport 9000\n" \
+	"  sa 0: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00002000 reqid 2 mode tunnel if_id 7 auth hmac(sha256) output-mark 0x10 output-mask 0xff sel src 10.2.0.0/24 dst 10.1.0.0/24 proto 17 sport 4500 dport 9000\n" \
 	"  sa 1: src 192.0.2.2 dst 192.0.2.1 proto 4 spi 0xc0000201 reqid 0 mode tunnel (kernel tunnel state)\n" \
 	"  policy: src 10.2.0.0/24 dst 10.1.0.0/24 proto 17 dport 9000 dir in priority 100 index 16 action allow ptype sub mark 0x10/0xff if_id 7 (socket policy) (deleted while checked)\n" \
 	"  main policy: src 0.0.0.0/0 dst 0.0.0.0/0 dir in priority 200 index 24 action block\n" \
@@ -482,8 +509,8 @@ TEST(json_status)
 #define FULL_JSON \
 	"{\"time_ns\":1700000000123456789,\"seq\":42,\"cpu\":1,\"ifindex\":5,\"ifname\":\"ipsec7\",\"netns\":4026531833,\"dir\":\"in\",\"family\":\"ipv4\",\"reason\":\"tmpl_mismatch\",\"counter\":\"XfrmInTmplMismatch\",\"exact\":true,\"explanation\":\"EXPL\"," \
 	"\"flow\":{\"src\":\"10.2.0.1\",\"dst\":\"10.1.0.1\",\"proto\":17,\"sport\":4500,\"dport\":9000,\"icmp_type\":null,\"icmp_code\":null,\"mark\":16},\"lookup_if_id\":7," \
-	"\"secpath\":[{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":8192,\"reqid\":2,\"mode\":\"tunnel\",\"if_id\":7,\"aalgo\":5,\"sel\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":4500,\"dport\":9000},\"kern\":false}," \
-	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":4,\"spi\":3221225985,\"reqid\":0,\"mode\":\"tunnel\",\"if_id\":null,\"aalgo\":0,\"sel\":null,\"kern\":true}]," \
+	"\"secpath\":[{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":8192,\"reqid\":2,\"mode\":\"tunnel\",\"if_id\":7,\"aalgo\":5,\"output_mark\":16,\"output_mask\":255,\"sel\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":4500,\"dport\":9000},\"kern\":false}," \
+	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":4,\"spi\":3221225985,\"reqid\":0,\"mode\":\"tunnel\",\"if_id\":null,\"aalgo\":0,\"output_mark\":null,\"output_mask\":null,\"sel\":null,\"kern\":true}]," \
 	"\"policy\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":null,\"dport\":9000,\"dir\":\"in\",\"priority\":100,\"index\":16,\"action\":\"allow\",\"type\":\"sub\",\"mark\":16,\"mask\":255,\"if_id\":7,\"socket\":true,\"dead\":true}," \
 	"\"main_policy\":{\"src\":\"0.0.0.0/0\",\"dst\":\"0.0.0.0/0\",\"proto\":0,\"sport\":null,\"dport\":null,\"dir\":\"in\",\"priority\":200,\"index\":24,\"action\":\"block\",\"type\":\"main\",\"mark\":null,\"mask\":null,\"if_id\":null,\"socket\":false,\"dead\":false}," \
 	"\"templates\":[{\"src\":null,\"dst\":null,\"proto\":\"esp\",\"spi\":768,\"reqid\":9,\"mode\":\"transport\",\"optional\":true,\"aalgos\":4294967295,\"allalgs\":true,\"compared\":null,\"mismatch\":[],\"evaluated\":false}," \
@@ -556,6 +583,8 @@ TEST(full_event_json_has_every_text_fact)
 	EXPECT_JINT(sa, "if_id", 7);
 	EXPECT_JINT(sa, "aalgo", 5);		/* SADB_X_AALG_SHA2_256HMAC */
 	EXPECT_JBOOL(sa, "kern", 0);
+	EXPECT_JINT(sa, "output_mark", 0x10);
+	EXPECT_JINT(sa, "output_mask", 0xff);
 	sel = get(sa, "sel");
 	expect_keys(sel, sel_keys);
 	EXPECT_JSTR(sel, "src", "10.2.0.0/24");

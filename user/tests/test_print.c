@@ -177,6 +177,7 @@ TEST(print_fields_generic_sa)
 	sa.proto = 50;
 	sa.has_if_id = true;
 	sa.if_id = 7;
+	sa.has_reqid = true;	/* 0: in the JSON, not in the text */
 	sa.has_src = true;
 	fx_addr4(&sa.src, "192.0.2.2");
 	sa.sel.present = true;
@@ -187,20 +188,20 @@ TEST(print_fields_generic_sa)
 	EXPECT_STR(s, " spi 0xc1 proto 50 src 192.0.2.2 if-id 7 sel: proto 6 kern");
 	free(s);
 	s = generic(true, &xw_sa_fieldset, &sa, 0);
-	EXPECT_STR(s, "{\"spi\":193,\"proto\":50,\"reqid\":null,\"mode\":null,"
+	EXPECT_STR(s, "{\"spi\":193,\"proto\":50,\"reqid\":0,\"mode\":null,"
 		   "\"family\":null,\"src\":\"192.0.2.2\",\"dst\":null,"
 		   "\"if_id\":7,\"sel\":{\"family\":null,\"src\":null,"
 		   "\"dst\":null,\"src_len\":null,\"dst_len\":null,\"proto\":6,"
 		   "\"sport\":null,\"sport_mask\":null,\"dport\":null,"
 		   "\"dport_mask\":null,\"ifindex\":null},\"aalgo\":null,"
-		   "\"kern\":true}\n");
+		   "\"kern\":true,\"output_mark\":null,\"output_mask\":null}\n");
 	free(s);
 	/* Only attributes above "after": none above the last one. */
-	s = generic(false, &xw_sa_fieldset, &sa, XFRMWHY_SA_A_KERN);
+	s = generic(false, &xw_sa_fieldset, &sa, XFRMWHY_SA_A_OUTPUT_MASK);
 	EXPECT_STR(s, "");
 	free(s);
-	s = generic(true, &xw_sa_fieldset, &sa, XFRMWHY_SA_A_AALGO);
-	EXPECT_STR(s, "{\"kern\":true}\n");
+	s = generic(true, &xw_sa_fieldset, &sa, XFRMWHY_SA_A_OUTPUT_MARK);
+	EXPECT_STR(s, "{\"output_mask\":null}\n");
 	free(s);
 }
 
