@@ -118,7 +118,11 @@ static inline bool xw_net_guest(const struct net *net)
 	return net->user_ns != &init_user_ns;
 }
 
-/* main.c */
+/* config.c */
+int xw_config_init(void);
+int xw_config_start(void);
+void xw_config_stop(void);
+void xw_config_exit(void);
 int xw_capture_update(void);
 int xw_config_ring_size(unsigned int n);
 
