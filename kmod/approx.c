@@ -9,7 +9,10 @@
  */
 #include <net/ip.h>
 #include <net/xfrm.h>
-#include "xfrmwhy.h"
+#include "uapi/linux/xfrmwhy.h"
+#include "approx.h"
+#include "event.h"
+#include "explain.h"
 
 struct xw_walk {
 	struct xw_event *ev;

@@ -10,7 +10,10 @@
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
-#include "xfrmwhy.h"
+#include "uapi/linux/xfrmwhy.h"
+#include "config.h"
+#include "hook.h"
+#include "ring.h"
 
 /*
  * Serialises configuration (capture state, configs, ring size) and keeps

@@ -9,7 +9,10 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/xfrm.h>
-#include "xfrmwhy.h"
+#include "uapi/linux/xfrmwhy.h"
+#include "event.h"
+#include "explain.h"
+#include "tmpl_diff.h"
 
 static void copy_addr(struct xw_addr *dst, const xfrm_address_t *src,
 		      u16 family)
@@ -111,7 +114,7 @@ void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 	}
 }
 
-/* The SA's facts (xfrmwhy.h): one line per attribute, in any order. */
+/* The SA's facts (event.h): one line per attribute, in any order. */
 static void copy_facts(u32 *f, const struct xfrm_state *x)
 {
 	f[XW_SA_FACT(XFRMWHY_SA_A_OUTPUT_MARK)] = x->props.smark.v;

@@ -37,7 +37,12 @@
 #include <net/inet_sock.h>
 #include <net/rtnetlink.h>
 #include <net/xfrm.h>
-#include "xfrmwhy.h"
+#include "uapi/linux/xfrmwhy.h"
+#include "config.h"
+#include "event.h"
+#include "explain.h"
+#include "hook.h"
+#include "ring.h"
 
 /* The counters __xfrm_policy_check() bumps, by reason. */
 static const u8 xw_mib[__XFRMWHY_REASON_MAX] = {

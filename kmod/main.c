@@ -7,7 +7,10 @@
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
-#include "xfrmwhy.h"
+#include "uapi/linux/xfrmwhy.h"
+#include "config.h"
+#include "hook.h"
+#include "netlink.h"
 
 static int __init xw_init(void)
 {

@@ -15,10 +15,18 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include <net/xfrm.h>
-#include "xfrmwhy.h"
+#include "uapi/linux/xfrmwhy.h"
+#include "approx.h"
+#include "config.h"
+#include "event.h"
+#include "hook.h"
+#include "netlink.h"
+#include "ring.h"
 #include "netlink-gen.h"
 
 static struct genl_family xw_family;
+/* Notifications lost on the way to a listener; status shows the count. */
+static atomic64_t xw_notify_lost = ATOMIC64_INIT(0);
 
 /* Find a live namespace by inode number; the caller puts it. */
 static struct net *net_by_inum(u32 inum)
@@ -582,7 +590,6 @@ static int xw_events_fill(struct sk_buff *skb, struct netlink_callback *cb,
  */
 static void xw_notify_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xw_notify_work, xw_notify_fn);
-atomic64_t xw_notify_lost = ATOMIC64_INIT(0);
 
 #define XW_NOTIFY_BYTES	32768	/* one notification skb, head included */
 #define XW_NOTIFY_MAX	64	/* events per batch */

@@ -26,7 +26,9 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/jiffies.h>
-#include "xfrmwhy.h"
+#include "config.h"
+#include "event.h"
+#include "ring.h"
 
 enum { XW_SLOT_FREE, XW_SLOT_RESERVED, XW_SLOT_FULL };
 
