@@ -47,7 +47,7 @@ t_seed_event() {
 	assert_json lookup_if_id "$ev" .lookup_if_id 0
 	# aalgo 5: SADB_X_AALG_SHA2_256HMAC; the SA was added without a sel.
 	assert_json secpath "$ev" .secpath \
-		'[{"src":"192.0.2.2","dst":"192.0.2.1","proto":"esp","spi":2632207991,"reqid":16389,"mode":"tunnel","if_id":0,"aalgo":5,"sel":{"src":"0.0.0.0/0","dst":"0.0.0.0/0","proto":0,"sport":null,"dport":null},"kern":false}]'
+		'[{"src":"192.0.2.2","dst":"192.0.2.1","proto":"esp","spi":2632207991,"reqid":16389,"mode":"tunnel","if_id":0,"aalgo":5,"output_mark":0,"output_mask":0,"sel":{"src":"0.0.0.0/0","dst":"0.0.0.0/0","proto":0,"sport":null,"dport":null},"kern":false}]'
 	assert_json policy "$ev" '.policy|{index,dir,action,src,dst,proto,sport,dport,type,if_id,mark,mask,socket,dead}' \
 		"{\"index\":$index,\"dir\":\"in\",\"action\":\"allow\",\"src\":\"10.0.1.0/24\",\"dst\":\"10.0.0.0/24\",\"proto\":0,\"sport\":null,\"dport\":null,\"type\":\"main\",\"if_id\":0,\"mark\":0,\"mask\":0,\"socket\":false,\"dead\":false}"
 	assert_json main_policy "$ev" .main_policy null
