@@ -174,8 +174,10 @@ int xw_capture_update(void)
 
 static int __net_init xw_net_init(struct net *net)
 {
+	static atomic64_t ids = ATOMIC64_INIT(0);
 	struct xw_net *xn = xw_net(net);
 
+	xn->id = atomic64_inc_return(&ids);
 	xn->stats = alloc_percpu(struct xw_stats);
 	xn->held = alloc_percpu(u32);
 	if (xn->stats && xn->held)
@@ -196,12 +198,15 @@ static void __net_exit xw_net_exit(struct net *net)
 		xw_capture_update();
 	}
 	/*
-	 * A later namespace may reuse the inode number: forget its events
-	 * (which also uncharges them from xn, freed below).  At unload
-	 * (xw_loaded false) the rings are freed whole right after.
+	 * Its events outlive it, for the host's readers (a test or a pod
+	 * that deleted its namespace is when they are wanted): the ring
+	 * marks them gone, so that a later namespace with the same inode
+	 * never sees them, and charges them to no namespace (xn is freed
+	 * below).  At unload (xw_loaded false) the rings are freed whole
+	 * right after.
 	 */
 	if (xw_loaded)
-		xw_ring_discard(net->ns.inum);
+		xw_ring_orphan(xn);
 	mutex_unlock(&xw_cfg_mutex);
 	free_percpu(xn->stats);
 	free_percpu(xn->held);
@@ -234,18 +239,18 @@ int __init xw_config_init(void)
 	xw_loaded = !err;
 	mutex_unlock(&xw_cfg_mutex);
 	if (err)
-		goto free_stats;
+		goto free_rings;	/* what xw_rings_alloc() kept */
 	err = register_pernet_subsys(&xw_net_ops);
 	if (err)
-		goto free_rings;
+		goto unload_rings;
 	return 0;
 
-free_rings:
+unload_rings:
 	mutex_lock(&xw_cfg_mutex);
 	xw_loaded = false;
 	mutex_unlock(&xw_cfg_mutex);
+free_rings:
 	xw_rings_free();
-free_stats:
 	free_percpu(xw_stats_all);
 	return err;
 }

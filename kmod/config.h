@@ -31,6 +31,7 @@ struct xw_net {
 	struct xw_cfg cfg;		/* written under xw_cfg_mutex */
 	struct xw_stats __percpu *stats;
 	u32 __percpu *held;		/* ring slots; under that CPU's ring lock */
+	u64 id;				/* never reused while loaded */
 };
 
 extern unsigned int xw_net_id;

@@ -54,10 +54,12 @@ struct xw_flow {
 /* One rejection, copied out of the kernel's objects at the moment of it. */
 struct xw_event {
 	u64 seq, time_ns;
+	u64 netns_id;		/* xw_net.id: never reused, unlike the inode */
 	u32 cpu, netns, ifindex, lookup_if_id;
 	char ifname[IFNAMSIZ];
 	u8 dir, family, reason, nsa, npols, ntmpl;
 	bool exact;
+	bool netns_gone;	/* set as it is read (ring.c: slot_gone()) */
 	s8 extra;		/* secpath index of a leftover tunnel SA, -1 */
 	s8 failed;		/* the template the check failed on, -1 */
 	struct xw_flow flow;

@@ -319,6 +319,7 @@ static void record(struct xw_check *c, struct net *net, int reason,
 	ev->time_ns = ktime_get_real_ns();
 	ev->cpu = cpu;
 	ev->netns = net->ns.inum;
+	ev->netns_id = xw_net(net)->id;
 	ev->ifindex = c->skb->dev->ifindex;
 	strscpy(ev->ifname, c->skb->dev->name, sizeof(ev->ifname));
 	ev->dir = c->dir & XFRM_POLICY_MASK;

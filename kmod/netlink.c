@@ -306,7 +306,8 @@ static void xw_approximate_in(struct xw_event *ev)
 {
 	struct net *net;
 
-	if (ev->exact || ev->npols)
+	/* A gone namespace's inode may name another one by now. */
+	if (ev->exact || ev->npols || ev->netns_gone)
 		return;
 	net = net_by_inum(ev->netns);
 	if (net) {
@@ -440,6 +441,9 @@ static int put_event(struct sk_buff *skb, const struct xw_event *ev)
 			      XFRMWHY_EV_A_PAD) ||
 	    nla_put_u32(skb, XFRMWHY_EV_A_CPU, ev->cpu) ||
 	    nla_put_u32(skb, XFRMWHY_EV_A_NETNS, ev->netns) ||
+	    nla_put_u64_64bit(skb, XFRMWHY_EV_A_NETNS_ID, ev->netns_id,
+			      XFRMWHY_EV_A_PAD) ||
+	    (ev->netns_gone && nla_put_flag(skb, XFRMWHY_EV_A_NETNS_GONE)) ||
 	    nla_put_u32(skb, XFRMWHY_EV_A_IFINDEX, ev->ifindex) ||
 	    nla_put_string(skb, XFRMWHY_EV_A_IFNAME, ev->ifname) ||
 	    nla_put_u8(skb, XFRMWHY_EV_A_DIR, ev->dir) ||

@@ -18,8 +18,10 @@
  * RESERVED one.
  *
  * Each slot is charged to the namespace of its event (xw_net.held, per
- * CPU).  Namespaces owned by a user namespace other than the initial one
- * can be flooded at will by unprivileged users, so each of them may hold
+ * CPU), and, once that namespace is gone, to xw_gone: its events stay
+ * until read, marked, and only readers of every namespace see them.
+ * Namespaces owned by a user namespace other than the initial one can be
+ * flooded at will by unprivileged users, so each of them may hold
  * at most XW_SHARE_NETNS of a ring and all of them together at most
  * XW_SHARE_GUESTS: what they cannot take stays free for the others.
  */
@@ -40,6 +42,12 @@ struct xw_slot {
 	u8 state;
 	bool guest;		/* charged to guest_used too */
 	struct xw_net *owner;	/* charged to owner->held; outlives the slot */
+	/*
+	 * The event's namespace, to tell whether it is being dismantled:
+	 * valid while owner is not xw_gone, since its exit moves the slot
+	 * to xw_gone (under the ring lock) before the net is freed.
+	 */
+	struct net *net;
 	struct xw_event ev;
 };
 
@@ -65,6 +73,8 @@ struct xw_ring {
 };
 
 static struct xw_ring __percpu *xw_rings;
+/* The owner of the events of namespaces that no longer exist. */
+static struct xw_net xw_gone;
 static atomic64_t xw_seq = ATOMIC64_INIT(0);
 /* Told of every commit: the notifier.  The ring does not know netlink. */
 static void (__rcu *xw_committed)(struct net *net);
@@ -72,6 +82,18 @@ static void (__rcu *xw_committed)(struct net *net);
 static struct xw_slot *slot_at(struct xw_ring *r, u64 pos)
 {
 	return &r->slots[pos % r->size];
+}
+
+static void rings_release(void)
+{
+	int cpu;
+
+	if (!xw_rings)
+		return;
+	for_each_possible_cpu(cpu)
+		vfree(per_cpu_ptr(xw_rings, cpu)->slots);
+	free_percpu(xw_rings);
+	xw_rings = NULL;
 }
 
 /**
@@ -88,6 +110,11 @@ int xw_rings_alloc(unsigned int size)
 	struct xw_ring __percpu *rings;
 	int cpu;
 
+	if (!xw_gone.held) {
+		xw_gone.held = alloc_percpu(u32);
+		if (!xw_gone.held)
+			return -ENOMEM;
+	}
 	rings = alloc_percpu(struct xw_ring);
 	if (!rings)
 		return -ENOMEM;
@@ -108,7 +135,7 @@ int xw_rings_alloc(unsigned int size)
 	/* Uncharge the namespaces for the events the old rings held. */
 	if (xw_rings)
 		xw_ring_discard(0);
-	xw_rings_free();
+	rings_release();
 	xw_rings = rings;
 	return 0;
 fail:
@@ -123,14 +150,9 @@ fail:
  */
 void xw_rings_free(void)
 {
-	int cpu;
-
-	if (!xw_rings)
-		return;
-	for_each_possible_cpu(cpu)
-		vfree(per_cpu_ptr(xw_rings, cpu)->slots);
-	free_percpu(xw_rings);
-	xw_rings = NULL;
+	rings_release();
+	free_percpu(xw_gone.held);
+	xw_gone.held = NULL;
 }
 
 /**
@@ -202,6 +224,7 @@ void xw_ring_commit(int cpu, u64 pos, struct net *net)
 	struct xw_slot *sl = slot_at(per_cpu_ptr(xw_rings, cpu), pos);
 	void (*committed)(struct net *net);
 
+	sl->net = net;
 	sl->ev.seq = atomic64_inc_return(&xw_seq);
 	/* Pairs with the acquire in slot_full(): readers see a whole event. */
 	smp_store_release(&sl->state, XW_SLOT_FULL);
@@ -226,6 +249,16 @@ static bool slot_full(const struct xw_slot *sl)
 {
 	/* Pairs with xw_ring_commit()'s release: the event is whole. */
 	return smp_load_acquire(&sl->state) == XW_SLOT_FULL;
+}
+
+/*
+ * The event's namespace is gone, or on its way: its last reference is
+ * dropped (a deleted namespace's exit runs later, from a work item).
+ * Lock held, slot full.
+ */
+static bool slot_gone(const struct xw_slot *sl)
+{
+	return sl->owner == &xw_gone || !check_net(sl->net);
 }
 
 /* Free a FULL slot and uncharge it; lock held. */
@@ -271,7 +304,8 @@ static struct xw_slot *ring_find_locked(struct xw_ring *r,
 
 		if (!slot_full(sl))
 			continue;
-		if (s->netns && sl->ev.netns != s->netns)
+		/* A gone namespace's inode may be another one's now. */
+		if (s->netns && (sl->ev.netns != s->netns || slot_gone(sl)))
 			continue;
 		if (sl->ev.seq > s->stop)
 			continue;
@@ -293,6 +327,7 @@ static bool ring_next_locked(struct xw_ring *r, struct xw_ring_scan *s,
 		return false;
 	}
 	event_copy(out, &sl->ev);
+	out->netns_gone = slot_gone(sl);
 	s->pos = *slot_pos + 1;
 	return true;
 }
@@ -388,7 +423,7 @@ bool xw_ring_next_notify(int cpu, struct xw_event *out, u64 *slot_pos)
 
 /**
  * xw_ring_discard() - drop the buffered events of a namespace (0: all)
- * @netns: namespace inode number
+ * @netns: namespace inode number; only 0 drops those of gone namespaces
  *
  * Return: how many were dropped.
  */
@@ -405,8 +440,8 @@ u32 xw_ring_discard(u32 netns)
 		for (pos = r->tail; pos < r->head; pos++) {
 			struct xw_slot *sl = slot_at(r, pos);
 
-			if (slot_full(sl) &&
-			    (!netns || sl->ev.netns == netns)) {
+			if (slot_full(sl) && (!netns || (sl->ev.netns == netns &&
+							 !slot_gone(sl)))) {
 				slot_free(r, sl, cpu);
 				n++;
 			}
@@ -415,6 +450,37 @@ u32 xw_ring_discard(u32 netns)
 		spin_unlock_bh(&r->lock);
 	}
 	return n;
+}
+
+/**
+ * xw_ring_orphan() - keep a namespace's events after it is gone
+ * @xn: the namespace, about to be freed
+ *
+ * Its full slots are marked gone and charged to xw_gone.  None of its
+ * slots can be RESERVED: no packet of a namespace being dismantled is
+ * still in the policy check.  A guest's slots stay in the guests' share
+ * until read.
+ */
+void xw_ring_orphan(struct xw_net *xn)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
+		u64 pos;
+
+		spin_lock_bh(&r->lock);
+		for (pos = r->tail; pos < r->head; pos++) {
+			struct xw_slot *sl = slot_at(r, pos);
+
+			if (!slot_full(sl) || sl->owner != xn)
+				continue;
+			sl->owner = &xw_gone;
+			(*per_cpu_ptr(xn->held, cpu))--;
+			(*per_cpu_ptr(xw_gone.held, cpu))++;
+		}
+		spin_unlock_bh(&r->lock);
+	}
 }
 
 /**

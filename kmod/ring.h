@@ -33,6 +33,7 @@ bool xw_ring_next(int cpu, struct xw_ring_scan *s, struct xw_event *out,
 bool xw_ring_peek(int cpu, struct xw_ring_scan *s, u64 *seq);
 void xw_ring_consume(int cpu, u64 pos, u64 seq);
 u32 xw_ring_discard(u32 netns);
+void xw_ring_orphan(struct xw_net *xn);
 u32 xw_ring_buffered(int cpu, const struct xw_net *owner);
 bool xw_ring_next_notify(int cpu, struct xw_event *out, u64 *slot_pos);
 bool xw_ratelimit_ok(int cpu);

@@ -146,6 +146,8 @@ static struct nla_policy xw_event_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_MAIN_POLICY] = { .type = NLA_NESTED },
 	[XFRMWHY_EV_A_FAILED_TMPL] = { .type = NLA_U32 },
 	[XFRMWHY_EV_A_EXTRA_SA] = { .type = NLA_U32 },
+	[XFRMWHY_EV_A_NETNS_ID] = { .type = NLA_U64 },
+	[XFRMWHY_EV_A_NETNS_GONE] = { .type = NLA_FLAG },
 };
 
 int xw_flow_parse(struct nlattr *nest, struct xw_flow *out)
@@ -528,6 +530,11 @@ int xw_event_parse(struct nlattr *nest, struct xw_event *out)
 		out->has_extra_sa = true;
 		out->extra_sa = nla_get_u32(tb[XFRMWHY_EV_A_EXTRA_SA]);
 	}
+	if (tb[XFRMWHY_EV_A_NETNS_ID]) {
+		out->has_netns_id = true;
+		out->netns_id = nla_get_u64(tb[XFRMWHY_EV_A_NETNS_ID]);
+	}
+	out->netns_gone = tb[XFRMWHY_EV_A_NETNS_GONE] != NULL;
 	/* Repeated nests keep their order: walk them. */
 	nla_for_each_nested(a, nest, rem) {
 		switch (nla_type(a)) {
@@ -1277,6 +1284,23 @@ static const struct xw_field xw_event_fields[] = {
 		.type = XW_FIELD_U32,
 		.fmt = " extra-sa %" PRIu64 "",
 		.has_off = offsetof(struct xw_event, has_extra_sa),
+	},
+	{
+		.attr = XFRMWHY_EV_A_NETNS_ID,
+		.key = "netns_id",
+		.name = "netns-id",
+		.off = offsetof(struct xw_event, netns_id),
+		.type = XW_FIELD_U64,
+		.fmt = " netns-id %" PRIu64 "",
+		.has_off = offsetof(struct xw_event, has_netns_id),
+	},
+	{
+		.attr = XFRMWHY_EV_A_NETNS_GONE,
+		.key = "netns_gone",
+		.name = "netns-gone",
+		.off = offsetof(struct xw_event, netns_gone),
+		.type = XW_FIELD_FLAG,
+		.fmt = " netns-gone",
 	},
 };
 

@@ -171,6 +171,9 @@
 	uint32_t failed_tmpl; \
 	bool has_extra_sa; \
 	uint32_t extra_sa; \
+	bool has_netns_id; \
+	uint64_t netns_id; \
+	bool netns_gone; \
 	int dropped_entries;
 
 /* The names of the spec's enums, by value (flags: by bit). */

@@ -210,6 +210,10 @@ void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 	xw_print_str(o, XW_ANY, "ifname", " dev %s",
 		     ev->has_ifname ? ev->ifname : NULL);
 	xw_print_u32(o, XW_ANY, "netns", " netns %u", ev->netns);
+	/* The inode may be reused: the id is not (JSON only). */
+	xw_print_u64(o, opt(ev->has_netns_id), "netns_id", NULL, ev->netns_id);
+	xw_print_bool(o, XW_ANY, "netns_gone", " (deleted)", NULL,
+		      ev->netns_gone);
 	xw_print_name(o, XW_ANY, "dir", " dir %s", xw_dir_name(ev->dir),
 		      ev->dir);
 	/* Text: the addresses say the family, the explanation the counter. */

@@ -18,7 +18,7 @@
  * The last attribute of each nest that the event printer words itself;
  * those above come out by their spec names (xw_print_fields()).
  */
-#define XW_WORDED_EVENT		XFRMWHY_EV_A_EXTRA_SA
+#define XW_WORDED_EVENT		XFRMWHY_EV_A_NETNS_GONE
 #define XW_WORDED_FLOW		XFRMWHY_FLOW_A_MARK
 #define XW_WORDED_SA		XFRMWHY_SA_A_KERN
 #define XW_WORDED_SEL		XFRMWHY_SEL_A_IFINDEX

@@ -114,6 +114,9 @@ void fx_full_event(struct xw_event *ev)
 	ev->flow.mark = 0x10;
 	ev->has_lookup_if_id = true;
 	ev->lookup_if_id = 7;
+	ev->has_netns_id = true;
+	ev->netns_id = 12;
+	ev->netns_gone = true;
 
 	ev->nsa = 2;
 	sa[0].spi = 0x2000;

@@ -127,7 +127,8 @@ static void expect_keys_of(struct json_object *o, const char *const *keys,
 static const char *const event_keys[] = { "seq", "time_ns", "cpu", "netns",
 	"ifindex", "ifname", "dir", "family", "reason", "counter", "exact",
 	"flow", "secpath", "policy", "templates", "explanation",
-	"lookup_if_id", "main_policy", "not_shown", NULL };
+	"lookup_if_id", "main_policy", "not_shown", "netns_id", "netns_gone",
+	NULL };
 static const char *const flow_keys[] = { "src", "dst", "proto", "sport",
 	"dport", "icmp_type", "icmp_code", "mark", NULL };
 static const char *const sa_keys[] = { "spi", "proto", "reqid", "mode",
@@ -493,7 +494,7 @@ TEST(json_status)
 }
 
 #define FULL_TEXT \
-	"2023-11-14 22:13:20.123456789 seq 42 cpu 1 dev ipsec7 netns 4026531833 dir in reason tmpl_mismatch\n" \
+	"2023-11-14 22:13:20.123456789 seq 42 cpu 1 dev ipsec7 netns 4026531833 (deleted) dir in reason tmpl_mismatch\n" \
 	"  EXPL\n" \
 	"  flow: src 10.2.0.1 dst 10.1.0.1 proto 17 sport 4500 dport 9000 mark 0x10 if_id 7\n" \
 	"  sa 0: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00002000 reqid 2 mode tunnel if_id 7 auth hmac(sha256) output-mark 0x10 output-mask 0xff sel src 10.2.0.0/24 dst 10.1.0.0/24 proto 17 sport 4500 dport 9000\n" \
@@ -507,7 +508,7 @@ TEST(json_status)
 	"\n"
 
 #define FULL_JSON \
-	"{\"time_ns\":1700000000123456789,\"seq\":42,\"cpu\":1,\"ifindex\":5,\"ifname\":\"ipsec7\",\"netns\":4026531833,\"dir\":\"in\",\"family\":\"ipv4\",\"reason\":\"tmpl_mismatch\",\"counter\":\"XfrmInTmplMismatch\",\"exact\":true,\"explanation\":\"EXPL\"," \
+	"{\"time_ns\":1700000000123456789,\"seq\":42,\"cpu\":1,\"ifindex\":5,\"ifname\":\"ipsec7\",\"netns\":4026531833,\"netns_id\":12,\"netns_gone\":true,\"dir\":\"in\",\"family\":\"ipv4\",\"reason\":\"tmpl_mismatch\",\"counter\":\"XfrmInTmplMismatch\",\"exact\":true,\"explanation\":\"EXPL\"," \
 	"\"flow\":{\"src\":\"10.2.0.1\",\"dst\":\"10.1.0.1\",\"proto\":17,\"sport\":4500,\"dport\":9000,\"icmp_type\":null,\"icmp_code\":null,\"mark\":16},\"lookup_if_id\":7," \
 	"\"secpath\":[{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":8192,\"reqid\":2,\"mode\":\"tunnel\",\"if_id\":7,\"aalgo\":5,\"output_mark\":16,\"output_mask\":255,\"sel\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":4500,\"dport\":9000},\"kern\":false}," \
 	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":4,\"spi\":3221225985,\"reqid\":0,\"mode\":\"tunnel\",\"if_id\":null,\"aalgo\":0,\"output_mark\":null,\"output_mask\":null,\"sel\":null,\"kern\":true}]," \
