@@ -79,6 +79,9 @@ unit: deps
 	@$(BUILD)/unit/tmpl_diff_test
 	@$(MAKE) --no-print-directory -C user O=$(BUILD) test
 
+# The kernel's own test that cmd-run.sh runs under "xfrmwhy run".
+KTESTS := tools/testing/selftests/net/xfrm_policy.sh
+
 selftests: deps
 	@rm -rf $(BUILD)/selftests && mkdir -p $(BUILD)/selftests
 	@$(MAKE) --no-print-directory -C selftests O=$(BUILD)/selftests \
@@ -87,6 +90,7 @@ selftests: deps
 		ASAN_BIN=$(BUILD)/selftests/xfrmwhy-asan asan
 	@cp Documentation/netlink/specs/xfrmwhy.yaml $(BUILD)/selftests/
 	@cp -r "$$($(SCRIPTS)/fetch-ynl)/tools/net/ynl" $(BUILD)/selftests/ynl
+	@mkdir -p $(BUILD)/selftests/kernel && cp "$$($(SCRIPTS)/fetch-kernel-test 6.1 $(KTESTS))/$(KTESTS)" $(BUILD)/selftests/kernel/
 
 check: deps
 	@$(SCRIPTS)/check $(KERNEL)

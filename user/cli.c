@@ -17,7 +17,8 @@
 
 enum opt_id {
 	O_JSON = 256, O_NETNS, O_FAMILY, O_REASONS, O_RATE,
-	O_RING, O_PEEK, O_NO_SAD, O_HELP,
+	O_RING, O_PEEK, O_NO_SAD, O_JSON_OUT, O_FAIL_ON_DROP, O_EXPECT,
+	O_HELP,
 };
 
 #define BIT(o) (1u << ((o) - O_JSON))
@@ -32,6 +33,9 @@ static const struct option long_opts[] = {
 	{ "ring-size", required_argument, NULL, O_RING },
 	{ "peek", no_argument, NULL, O_PEEK },
 	{ "no-sad", no_argument, NULL, O_NO_SAD },
+	{ "json-out", required_argument, NULL, O_JSON_OUT },
+	{ "fail-on-drop", no_argument, NULL, O_FAIL_ON_DROP },
+	{ "expect", required_argument, NULL, O_EXPECT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -56,6 +60,10 @@ static const struct {
 	[O_PEEK - O_JSON]	= { NULL, NULL, "print without consuming" },
 	[O_NO_SAD - O_JSON]	= { NULL, NULL,
 				    "do not look the expected SA up in the SAD" },
+	[O_JSON_OUT - O_JSON]	= { "FILE", "FILE",
+				    "write the command's events to FILE as JSON Lines" },
+	[O_FAIL_ON_DROP - O_JSON] = { NULL, NULL, NULL },
+	[O_EXPECT - O_JSON]	= { "REASON[=N]", "REASON[=N]", NULL },
 	[O_HELP - O_JSON]	= { NULL, NULL, NULL },
 };
 
@@ -66,32 +74,42 @@ static const struct {
 	bool prints;		/* --json applies: in its synopsis */
 	const char *summary;	/* its line in 'xfrmwhy --help' */
 	const char *about;	/* 'xfrmwhy COMMAND --help', under the synopsis */
+	const char *operands;	/* after the options in its synopsis */
 } cmds[] = {
 	{ "status", XW_CMD_STATUS, 0, true,
 	  "module, capture state and counters",
 	  "Show whether the module is loaded, capture state, ring size and\n"
-	  "event counters (recorded, lost, filtered, buffered), per CPU too.\n" },
+	  "event counters (recorded, lost, filtered, buffered), per CPU too.\n", NULL },
 	{ "enable", XW_CMD_ENABLE, BIT(O_FAMILY) | BIT(O_REASONS) | BIT(O_RATE) |
 	  BIT(O_RING), false,
 	  "start capturing (filters: --family, --reasons, --rate-limit, --ring-size)",
-	  "Start capturing rejected inbound packets.\n" },
+	  "Start capturing rejected inbound packets.\n", NULL },
 	{ "disable", XW_CMD_DISABLE, 0, false,
 	  "stop capturing",
-	  "Stop capturing; the hooks are removed, buffered events stay.\n" },
+	  "Stop capturing; the hooks are removed, buffered events stay.\n", NULL },
 	{ "drain", XW_CMD_DRAIN, BIT(O_PEEK) | BIT(O_NO_SAD), true,
 	  "print and consume buffered events (--peek keeps them)",
-	  "Print and consume the buffered events, each with its explanation.\n" },
+	  "Print and consume the buffered events, each with its explanation.\n", NULL },
 	{ "watch", XW_CMD_WATCH, BIT(O_NO_SAD), true,
 	  "print events live until Ctrl-C",
 	  "Print events as they happen until interrupted (Ctrl-C); the number\n"
-	  "of events seen goes to stderr at the end.\n" },
+	  "of events seen goes to stderr at the end.\n", NULL },
 	{ "summary", XW_CMD_SUMMARY, BIT(O_PEEK) | BIT(O_NO_SAD), true,
 	  "group buffered events by reason, policy and SA",
 	  "Consume (or --peek at) the buffered events and group them by\n"
-	  "(reason, policy, SA) with counts, first and last time seen.\n" },
+	  "(reason, policy, SA) with counts, first and last time seen.\n", NULL },
 	{ "clear", XW_CMD_CLEAR, 0, false,
 	  "discard buffered events",
-	  "Discard the buffered events; counters of lost events stay.\n" },
+	  "Discard the buffered events; counters of lost events stay.\n", NULL },
+	{ "run", XW_CMD_RUN, BIT(O_JSON_OUT) | BIT(O_FAIL_ON_DROP) |
+	  BIT(O_EXPECT) | BIT(O_NO_SAD), false,
+	  "run a command with capture on and report the drops it caused",
+	  "Run CMD with capture on (joining a capture already on, else\n"
+	  "enabling it and disabling it again after), then report the drops\n"
+	  "recorded while it ran, in namespaces it deleted too: a summary on\n"
+	  "stderr, the events in --json-out FILE.  The exit status is CMD's\n"
+	  "(but see --fail-on-drop).\n",
+	  "-- CMD [ARGS...]" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -188,6 +206,15 @@ static const char *option_help(int id, char *buf, size_t len)
 		snprintf(buf, len, "events buffered per CPU (%d..%d)",
 			 XFRMWHY_RING_MIN, XFRMWHY_RING_MAX);
 		return buf;
+	case O_FAIL_ON_DROP:
+		snprintf(buf, len, "exit %d if CMD caused drops not declared with --expect",
+			 XW_EXIT_DROPS);
+		return buf;
+	case O_EXPECT:
+		reason_list(list, sizeof(list));
+		snprintf(buf, len, "CMD may drop up to N packets (any number without =N) for REASON, one of: %s, or its XfrmIn* counter; repeatable",
+			 list);
+		return buf;
 	}
 	return opt_docs[id - O_JSON].help;
 }
@@ -223,6 +250,8 @@ static void cmd_usage(FILE *out, size_t ci)
 			 arg ? " " : "", arg ? arg : "");
 		wrap_word(&w, buf);
 	}
+	if (cmds[ci].operands)
+		wrap_word(&w, cmds[ci].operands);
 	fputc('\n', out);
 	fputs(cmds[ci].about, out);
 	/* The options' own lines, their help in one column. */
@@ -268,7 +297,8 @@ static void main_usage(FILE *out)
 	      "  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
 	      "\n"
 	      "Exit codes: 0 ok, 1 usage or other error, 2 module not loaded,\n"
-	      "3 permission denied (needs CAP_NET_ADMIN).\n", out);
+	      "3 permission denied (needs CAP_NET_ADMIN), 4 run --fail-on-drop:\n"
+	      "undeclared drops.\n", out);
 }
 
 int xw_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -435,6 +465,32 @@ static int apply(int id, const char *arg, const char *cmd, struct xw_opts *o,
 	case O_NO_SAD:
 		o->no_sad = true;
 		break;
+	case O_JSON_OUT:
+		if (!*arg) {
+			fprintf(err, "xfrmwhy %s: --json-out needs a file name\n", cmd);
+			return XW_EXIT_USAGE;
+		}
+		o->json_out = arg;
+		break;
+	case O_FAIL_ON_DROP:
+		o->fail_on_drop = true;
+		break;
+	case O_EXPECT:
+		if (o->nexpect == XW_MAX_EXPECT) {
+			fprintf(err, "xfrmwhy %s: at most %d --expect options\n",
+				cmd, XW_MAX_EXPECT);
+			return XW_EXIT_USAGE;
+		}
+		if (xw_parse_expect(arg, &o->expect[o->nexpect]) < 0) {
+			char list[256];
+
+			reason_list(list, sizeof(list));
+			fprintf(err, "xfrmwhy %s: bad --expect '%s': give REASON or REASON=N, REASON one of %s or its XfrmIn* counter\n",
+				cmd, arg, list);
+			return XW_EXIT_USAGE;
+		}
+		o->nexpect++;
+		break;
 	}
 	return -1;
 }
@@ -509,7 +565,9 @@ int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+	/* run: options up to the command ("+": no permuting past it). */
+	while ((c = getopt_long(argc, argv, o->cmd == XW_CMD_RUN ? "+:h" : ":h",
+				long_opts, NULL)) != -1) {
 		if (c == 'h' || c == O_HELP) {
 			cmd_usage(out, ci);
 			return XW_EXIT_OK;
@@ -523,6 +581,18 @@ int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
 		}
 		if ((r = apply(c, optarg, name, o, err)) >= 0)
 			return r;
+	}
+	if (o->cmd == XW_CMD_RUN) {
+		if (optind >= argc) {
+			fprintf(err, "xfrmwhy run: no command given: xfrmwhy run [OPTIONS] -- CMD [ARGS...]\n");
+			return XW_EXIT_USAGE;
+		}
+		o->run_argv = argv + optind;
+		if (o->nexpect && !o->fail_on_drop) {
+			fprintf(err, "xfrmwhy run: --expect declares drops for --fail-on-drop; add --fail-on-drop\n");
+			return XW_EXIT_USAGE;
+		}
+		return -1;
 	}
 	if (optind < argc) {
 		fprintf(err, "xfrmwhy %s: unexpected argument '%s' (see 'xfrmwhy %s --help')\n",

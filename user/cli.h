@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "nl.h"
+#include "run.h"
 
 /*
  * Exit codes, documented in Documentation/admin-guide.md ("Exit codes");
@@ -22,6 +23,7 @@ enum {
 	XW_EXIT_USAGE = 1,	/* also: other errors */
 	XW_EXIT_NOT_LOADED = 2,
 	XW_EXIT_PERM = 3,
+	XW_EXIT_DROPS = 4,	/* run --fail-on-drop: undeclared drops */
 };
 
 enum xw_cmd {
@@ -32,6 +34,7 @@ enum xw_cmd {
 	XW_CMD_WATCH,
 	XW_CMD_SUMMARY,
 	XW_CMD_CLEAR,
+	XW_CMD_RUN,
 };
 
 struct xw_opts {
@@ -43,6 +46,12 @@ struct xw_opts {
 	bool peek;		/* drain/summary --peek */
 	bool no_sad;		/* --no-sad: skip the SAD correlation */
 	struct xw_config cfg;	/* enable/disable */
+	/* run */
+	char **run_argv;	/* the command, NULL-terminated (in argv) */
+	const char *json_out;	/* --json-out FILE */
+	bool fail_on_drop;
+	int nexpect;
+	struct xw_expect expect[XW_MAX_EXPECT];
 };
 
 /* Parse argv.  Returns -1 to go on, else the exit code (help: 0). */

@@ -533,6 +533,10 @@ static void put_sad(struct sb *s, const struct xw_sad_match *m)
 
 	if (!m || !m->looked_up)
 		return;
+	if (m->netns_gone) {
+		put(s, " Its network namespace has been deleted since, and its SAs with it: the expected SA cannot be looked up.");
+		return;
+	}
 	if (m->found) {
 		put(s, " Expected SA spi 0x%08x reqid %u exists (", m->sa.spi,
 		    m->sa.reqid);

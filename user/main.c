@@ -5,6 +5,7 @@
  * command; everything else lives in files named for their concern.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "explain.h"
 #include "nl.h"
 #include "output.h"
+#include "run.h"
 #include "sad.h"
 #include "summary.h"
 
@@ -146,6 +148,11 @@ static void correlate(struct run *r, const struct xw_event *ev,
 	xw_sad_correlate(&probe, ev, m);
 	if (!m->looked_up)
 		return;
+	/* Its inode may name another namespace by now: do not look there. */
+	if (ev->netns_gone) {
+		m->netns_gone = true;
+		return;
+	}
 	xw_sad_correlate(xw_sad_cache_get(&r->sad, ev->netns,
 					  r->refresh_sad ? 1 : -1), ev, m);
 }
@@ -356,6 +363,154 @@ static int cmd_watch(struct xw_nl *nl, const struct xw_opts *o)
 	return XW_EXIT_OK;
 }
 
+/* The newest sequence number among the buffered events (0: none). */
+static int newest_seq(const struct xw_event *ev, void *arg)
+{
+	uint64_t *seq = arg;
+
+	if (ev->seq > *seq)
+		*seq = ev->seq;
+	return 0;
+}
+
+/* State of one "xfrmwhy run". */
+struct run_cmd {
+	struct run r;
+	uint64_t after;		/* events with a higher seq are the command's */
+	FILE *json;		/* --json-out, or NULL */
+	uint64_t count[__XFRMWHY_REASON_MAX];
+};
+
+static int run_event(const struct xw_event *ev, void *arg)
+{
+	struct run_cmd *rc = arg;
+	char text[XW_EXPLAIN_MAX];
+	struct xw_out out;
+
+	if (ev->seq <= rc->after)
+		return 0;
+	explain(&rc->r, ev, text, sizeof(text));
+	if (rc->json) {
+		xw_out_init(&out, true, rc->json);
+		xw_output_event(&out, ev, text);
+	}
+	if (xw_summary_add(&rc->r.sum, ev, text) < 0) {
+		rc->r.err = -ENOMEM;
+		return 1;
+	}
+	rc->count[ev->reason < __XFRMWHY_REASON_MAX ? ev->reason : 0]++;
+	rc->r.count++;
+	return 0;
+}
+
+/* Report the expectations that the drops broke, on stderr. */
+static void report_unexpected(const struct run_cmd *rc,
+			      const struct xw_opts *o)
+{
+	int r;
+
+	for (r = 0; r < __XFRMWHY_REASON_MAX; r++) {
+		uint64_t one[__XFRMWHY_REASON_MAX] = { 0 };
+		uint64_t extra;
+
+		one[r] = rc->count[r];
+		extra = xw_unexpected(one, o->expect, o->nexpect);
+		if (extra)
+			fprintf(stderr, "xfrmwhy run: %" PRIu64 " %s drops (%s) beyond what --expect declares\n",
+				extra, xw_reason_name(r),
+				xw_reason_counter(r) ? xw_reason_counter(r) : "no counter");
+	}
+}
+
+/*
+ * Capture on (joining one that is on), CMD, then the events recorded
+ * after the last one buffered before it: those are CMD's.  Events that
+ * were buffered before are left alone; so are CMD's when someone else's
+ * capture or events share the rings (they are read with peek).
+ */
+static int cmd_run(struct xw_nl *nl, const struct xw_opts *o)
+{
+	struct xw_scope sc = make_scope(o);
+	struct xw_config on = { .set_enabled = true, .enabled = true,
+				.set_family = true, .set_reasons = true };
+	struct xw_config off = { .set_enabled = true };
+	struct xw_status st0, st1;
+	struct run_cmd rc;
+	struct xw_out out;
+	bool owned, consume;
+	int err, status;
+
+	memset(&rc, 0, sizeof(rc));
+	err = xw_nl_status(nl, &sc, &st0);
+	xw_status_free(&st0);
+	if (err < 0)
+		return report("run", err, nl);
+	err = xw_nl_events(nl, &sc, true, newest_seq, &rc.after);
+	if (err < 0)
+		return report("run", err, nl);
+	if (o->json_out) {
+		rc.json = fopen(o->json_out, "w");
+		if (!rc.json) {
+			fprintf(stderr, "xfrmwhy run: cannot write --json-out %s: %s\n",
+				o->json_out, strerror(errno));
+			return XW_EXIT_USAGE;
+		}
+	}
+	owned = !st0.enabled;
+	if (owned && (err = xw_nl_config(nl, &sc, &on)) < 0) {
+		if (rc.json)
+			fclose(rc.json);
+		return report("run: enable", err, nl);
+	}
+	/* Consume only when nothing but CMD's events can be there. */
+	consume = owned && !rc.after && !st0.buffered;
+
+	status = xw_run_child(o->run_argv);
+
+	run_init(&rc.r, o, false);
+	err = xw_nl_events(nl, &sc, !consume, run_event, &rc);
+	if (!err)
+		err = rc.r.err;
+	xw_sad_cache_free(&rc.r.sad);
+	if (err >= 0)
+		err = xw_nl_status(nl, &sc, &st1);
+	if (owned) {
+		int e = xw_nl_config(nl, &sc, &off);
+
+		if (e < 0 && err >= 0)
+			err = e;
+	}
+	if (rc.json && fclose(rc.json) && err >= 0) {
+		fprintf(stderr, "xfrmwhy run: writing %s: %s\n", o->json_out,
+			strerror(errno));
+		err = -EIO;
+	}
+	if (err < 0) {
+		xw_summary_free(&rc.r.sum);
+		return err == -EIO ? XW_EXIT_USAGE : report("run", err, nl);
+	}
+	xw_summary_sort(&rc.r.sum);
+	xw_out_init(&out, false, stderr);
+	xw_output_summary(&out, &rc.r.sum);
+	xw_summary_free(&rc.r.sum);
+	fprintf(stderr, "xfrmwhy run: %lu drops recorded while %s ran; %" PRIu64 " lost, %" PRIu64 " filtered in that time%s%s\n",
+		rc.r.count, o->run_argv[0], st1.lost - st0.lost,
+		st1.filtered - st0.filtered, o->json_out ? "; events in " : "",
+		o->json_out ? o->json_out : "");
+	xw_status_free(&st1);
+	if (status < 0) {
+		fprintf(stderr, "xfrmwhy run: cannot start %s: %s\n",
+			o->run_argv[0], strerror(-status));
+		return XW_EXIT_USAGE;
+	}
+	if (o->fail_on_drop &&
+	    xw_unexpected(rc.count, o->expect, o->nexpect)) {
+		report_unexpected(&rc, o);
+		return XW_EXIT_DROPS;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct xw_opts o;
@@ -393,6 +548,9 @@ int main(int argc, char **argv)
 		break;
 	case XW_CMD_CLEAR:
 		rc = cmd_clear(&nl, &o);
+		break;
+	case XW_CMD_RUN:
+		rc = cmd_run(&nl, &o);
 		break;
 	default:
 		rc = XW_EXIT_USAGE;

@@ -41,6 +41,7 @@ struct xw_sad_match {
 	struct xw_sad_entry sa;		/* the SA found */
 	bool has_using_spi;
 	uint32_t using_spi;		/* the SA the peer used instead */
+	bool netns_gone;		/* no SAD left to look in */
 };
 
 /*

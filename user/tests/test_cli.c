@@ -4,6 +4,8 @@
  * problem; good arguments fill the options.  Then the built binary end to
  * end for the exit codes that need no module.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -223,6 +225,7 @@ TEST(cli_help_from_tables)
 		"  watch     print events live until Ctrl-C\n"
 		"  summary   group buffered events by reason, policy and SA\n"
 		"  clear     discard buffered events\n"
+		"  run       run a command with capture on and report the drops it caused\n"
 		"\n"
 		"Global options:\n"
 		"  --json            JSON Lines: one object per line\n"
@@ -231,7 +234,8 @@ TEST(cli_help_from_tables)
 		"  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
 		"\n"
 		"Exit codes: 0 ok, 1 usage or other error, 2 module not loaded,\n"
-		"3 permission denied (needs CAP_NET_ADMIN).\n");
+		"3 permission denied (needs CAP_NET_ADMIN), 4 run --fail-on-drop:\n"
+		"undeclared drops.\n");
 	free(m);
 	m = help("help", NULL);
 	EXPECT_CONTAINS(m, "\n  clear     discard buffered events\n");
@@ -263,6 +267,25 @@ TEST(cli_help_from_tables)
 		"of events seen goes to stderr at the end.\n"
 		"  --no-sad   do not look the expected SA up in the SAD\n");
 	free(m);
+	m = help("run", "--help", NULL);
+	EXPECT_STR(m,
+		"Usage: xfrmwhy run [--netns NS] [--no-sad] [--json-out FILE]\n"
+		"                   [--fail-on-drop] [--expect REASON[=N]] -- CMD [ARGS...]\n"
+		"Run CMD with capture on (joining a capture already on, else\n"
+		"enabling it and disabling it again after), then report the drops\n"
+		"recorded while it ran, in namespaces it deleted too: a summary on\n"
+		"stderr, the events in --json-out FILE.  The exit status is CMD's\n"
+		"(but see --fail-on-drop).\n"
+		"  --no-sad              do not look the expected SA up in the SAD\n"
+		"  --json-out FILE       write the command's events to FILE as JSON Lines\n"
+		"  --fail-on-drop        exit 4 if CMD caused drops not declared with\n"
+		"                        --expect\n"
+		"  --expect REASON[=N]   CMD may drop up to N packets (any number without\n"
+		"                        =N) for REASON, one of: tmpl_mismatch, no_policy,\n"
+		"                        policy_block, state_mismatch, hdr_error,\n"
+		"                        policy_error, buffer_error, unknown, or its XfrmIn*\n"
+		"                        counter; repeatable\n");
+	free(m);
 	m = help("clear", "--help", NULL);
 	EXPECT_STR(m,
 		"Usage: xfrmwhy clear [--netns NS]\n"
@@ -270,7 +293,7 @@ TEST(cli_help_from_tables)
 	free(m);
 
 	EXPECT_EQ(parse(&o, &m, "frobnicate", NULL), 1);
-	EXPECT_STR(m, "xfrmwhy: unknown command 'frobnicate'; commands are status, enable, disable, drain, watch, summary, clear (see 'xfrmwhy --help')\n");
+	EXPECT_STR(m, "xfrmwhy: unknown command 'frobnicate'; commands are status, enable, disable, drain, watch, summary, clear, run (see 'xfrmwhy --help')\n");
 	free(m);
 	EXPECT_EQ(parse(&o, &m, "enable", "--reasons", "x", NULL), 1);
 	EXPECT_STR(m, "xfrmwhy enable: bad --reasons 'x': give a comma list of tmpl_mismatch, no_policy, policy_block, state_mismatch, hdr_error, policy_error, buffer_error, unknown (or all)\n");
@@ -364,4 +387,87 @@ TEST(cli_binary_not_loaded)
 	free(out);
 	EXPECT_EQ(run("drain", NULL), 2);
 	EXPECT_EQ(run("watch", NULL), 2);
+}
+
+/* run: options up to the command, which keeps its own options. */
+TEST(cli_run)
+{
+	char *argv[] = { "xfrmwhy", "run", "--json-out", "/tmp/x.jsonl",
+			 "--fail-on-drop", "--expect", "tmpl_mismatch=10",
+			 "--expect", "XfrmInNoPols", "--", "ping", "-c", "1",
+			 "--json", NULL };
+	char *argv2[] = { "xfrmwhy", "run", "true", "--expect", "x", NULL };
+	struct xw_opts o;
+	char *msg;
+
+	EXPECT_EQ(xw_parse_args(14, argv, &o, stdout, stderr), -1);
+	EXPECT_EQ(o.cmd, XW_CMD_RUN);
+	EXPECT_STR(o.json_out, "/tmp/x.jsonl");
+	EXPECT(o.fail_on_drop);
+	EXPECT_EQ(o.nexpect, 2);
+	EXPECT_EQ(o.expect[0].reason, XFRMWHY_REASON_TMPL_MISMATCH);
+	EXPECT(o.expect[0].has_max);
+	EXPECT(o.expect[0].max == 10);
+	EXPECT_EQ(o.expect[1].reason, XFRMWHY_REASON_NO_POLICY);
+	EXPECT(!o.expect[1].has_max);
+	EXPECT(o.run_argv == argv + 10);
+	/* Without "--" the first word is the command, the rest its own. */
+	EXPECT_EQ(xw_parse_args(5, argv2, &o, stdout, stderr), -1);
+	EXPECT(o.run_argv == argv2 + 2);
+	EXPECT_EQ(o.nexpect, 0);
+
+	EXPECT_EQ(parse(&o, &msg, "run", NULL), 1);
+	EXPECT_CONTAINS(msg, "no command given");
+	free(msg);
+	EXPECT_EQ(parse(&o, &msg, "run", "--expect", "tmpl_mismatch", "--",
+			"true", NULL), 1);
+	EXPECT_CONTAINS(msg, "add --fail-on-drop");
+	free(msg);
+	EXPECT_EQ(parse(&o, &msg, "run", "--fail-on-drop", "--expect",
+			"tmpl=3", "--", "true", NULL), 1);
+	EXPECT_CONTAINS(msg, "bad --expect 'tmpl=3'");
+	free(msg);
+	EXPECT_EQ(parse(&o, &msg, "run", "--fail-on-drop", "--expect",
+			"no_policy=-1", "--", "true", NULL), 1);
+	EXPECT_CONTAINS(msg, "bad --expect");
+	free(msg);
+	EXPECT_EQ(parse(&o, &msg, "run", "--peek", "--", "true", NULL), 1);
+	EXPECT_CONTAINS(msg, "--peek does not apply to 'run'");
+	free(msg);
+}
+
+/* What --fail-on-drop counts as undeclared. */
+TEST(run_unexpected)
+{
+	uint64_t n[__XFRMWHY_REASON_MAX] = { 0 };
+	struct xw_expect e[3] = { { 0 } };
+
+	n[XFRMWHY_REASON_TMPL_MISMATCH] = 10;
+	n[XFRMWHY_REASON_NO_POLICY] = 2;
+	EXPECT(xw_unexpected(n, e, 0) == 12);
+	EXPECT_EQ(xw_parse_expect("tmpl_mismatch=10", &e[0]), 0);
+	EXPECT(xw_unexpected(n, e, 1) == 2);
+	EXPECT_EQ(xw_parse_expect("XfrmInNoPols=1", &e[1]), 0);
+	EXPECT(xw_unexpected(n, e, 2) == 1);
+	/* Declared twice: the larger allowance; no =N: any number. */
+	EXPECT_EQ(xw_parse_expect("no_policy", &e[2]), 0);
+	EXPECT(xw_unexpected(n, e, 3) == 0);
+	EXPECT_EQ(xw_parse_expect("tmpl_mismatch=9", &e[0]), 0);
+	EXPECT(xw_unexpected(n, e, 3) == 1);
+	EXPECT_EQ(xw_parse_expect("=3", &e[0]), -EINVAL);
+	EXPECT_EQ(xw_parse_expect("XfrmInNoStates", &e[0]), -EINVAL);
+}
+
+/* The child's status as a shell gives it; 127 when it cannot run. */
+TEST(run_child_status)
+{
+	char *t[] = { "true", NULL };
+	char *f[] = { "sh", "-c", "exit 7", NULL };
+	char *k[] = { "sh", "-c", "kill -TERM $$", NULL };
+	char *none[] = { "/nonexistent/xfrmwhy-test", NULL };
+
+	EXPECT_EQ(xw_run_child(t), 0);
+	EXPECT_EQ(xw_run_child(f), 7);
+	EXPECT_EQ(xw_run_child(k), 128 + SIGTERM);
+	EXPECT_EQ(xw_run_child(none), 127);
 }

@@ -360,6 +360,17 @@ TEST(explain_sad_not_found)
 	check(&ev, &m, XW_HINT_REQID, FLOW_SEED " dropped (XfrmInTmplMismatch): decrypted by " SA_SEED ", but " POL_SEED " requires reqid 16385. No SA with reqid 16385 from 192.0.2.2 exists in the SAD now.");
 }
 
+/* The namespace is gone: no SAD to look in, and the event says so. */
+TEST(explain_sad_netns_gone)
+{
+	struct xw_sad_match m = { .looked_up = true, .want_reqid = 16385,
+				  .netns_gone = true };
+	struct xw_event ev;
+
+	fx_seed_event(&ev);
+	check(&ev, &m, XW_HINT_REQID, FLOW_SEED " dropped (XfrmInTmplMismatch): decrypted by " SA_SEED ", but " POL_SEED " requires reqid 16385. Its network namespace has been deleted since, and its SAs with it: the expected SA cannot be looked up.");
+}
+
 /* A short buffer is cut, terminated, and never overrun. */
 TEST(explain_short_buffer)
 {
