@@ -8,6 +8,7 @@
 #include <linux/skbuff.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netfilter.h>
 #include <net/xfrm.h>
 #include "uapi/linux/xfrmwhy.h"
 #include "event.h"
@@ -84,6 +85,11 @@ void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 		flow_from_header(f, skb, family);
 		return;
 	}
+	/*
+	 * As the check does: a NATed packet is matched with the addresses
+	 * and ports it had before NAT (its conntrack's original tuple).
+	 */
+	nf_nat_decode_session(skb, &fl, family);
 	f->decoded = true;
 	if (family == AF_INET) {
 		memcpy(f->src.b, &fl.u.ip4.saddr, 4);

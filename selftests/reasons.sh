@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 
-xw_capture_test 7
+xw_capture_test 8
 
 T="src 192.0.2.2 dst 192.0.2.1"
 
@@ -126,7 +126,27 @@ t_output_mark() {
 		'  sa 0: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00002000 reqid 2 mode tunnel auth hmac\(sha256\) output-mark 0x5 output-mask 0xff sel'
 }
 
+# a DNATs 10.1.0.99 to its own 10.1.0.1 after decryption; its inbound
+# policy names 10.1.0.99 and wants reqid 3.  The check matches a NATed
+# packet by its addresses before NAT (nf_nat_decode_session()), and so must
+# the event's flow.
+t_flow_before_nat() {
+	ns_cleanup
+	pair_setup
+	pair_sa 0x2000 2 tunnel
+	pair_out tmpl $T proto esp reqid 2 mode tunnel
+	$IP -n a xfrm policy add src 10.2.0.0/24 dst 10.1.0.99/32 dir in \
+		tmpl $T proto esp reqid 3 mode tunnel
+	in_ns a iptables -t nat -A PREROUTING -d 10.1.0.99 -j DNAT --to-destination 10.1.0.1 ||
+		{ fail "cannot add the DNAT rule"; return; }
+	expect_drops a XfrmInTmplMismatch 3 send_from b -s 10.2.0.1 -P 4500 -d 10.1.0.99 -p 9000 -n 3
+	assert_json "flow as the check matched it" "$EV" '.flow|[.src,.dst,.dport]' '["10.2.0.1","10.1.0.99",9000]'
+	assert_json policy "$EV" '.policy|[.dst,.index]' "[\"10.1.0.99/32\",$(pol_index a in 10.2.0.0/24 10.1.0.99/32)]"
+	assert_json mismatch "$EV" '[.templates[]|.mismatch[]]' '["reqid"]'
+}
+
 run_case no_policy_tunnel_sa t_no_policy
+run_case flow_before_nat t_flow_before_nat
 run_case sa_output_mark t_output_mark
 run_case policy_action_block t_block
 run_case sa_selector_mismatch t_state_mismatch
