@@ -144,6 +144,11 @@ demo: deps
 doc-check: cli
 	@$(SCRIPTS)/doc-check
 
+# make install/uninstall into a scratch DESTDIR, dkms.conf, a DKMS build.
+.PHONY: install-check
+install-check: cli
+	@$(SCRIPTS)/install-check --kernel $(KERNEL)
+
 # The admin guide's memory table, from the module built for KERNEL (pahole).
 .PHONY: doc-sizes
 doc-sizes:
