@@ -421,13 +421,14 @@ bool xw_ring_next_notify(int cpu, struct xw_event *out, u64 *slot_pos)
 	return found;
 }
 
-/**
- * xw_ring_discard() - drop the buffered events of a namespace (0: all)
- * @netns: namespace inode number; only 0 drops those of gone namespaces
+/*
+ * Call fn on every full slot of every ring, each ring under its lock
+ * (BHs off), then let tail pass the slots fn freed.
  *
- * Return: how many were dropped.
+ * Return: how many calls returned true.
  */
-u32 xw_ring_discard(u32 netns)
+static u32 rings_walk(bool (*fn)(struct xw_ring *r, struct xw_slot *sl,
+				 int cpu, const void *arg), const void *arg)
 {
 	u32 n = 0;
 	int cpu;
@@ -440,11 +441,8 @@ u32 xw_ring_discard(u32 netns)
 		for (pos = r->tail; pos < r->head; pos++) {
 			struct xw_slot *sl = slot_at(r, pos);
 
-			if (slot_full(sl) && (!netns || (sl->ev.netns == netns &&
-							 !slot_gone(sl)))) {
-				slot_free(r, sl, cpu);
+			if (slot_full(sl) && fn(r, sl, cpu, arg))
 				n++;
-			}
 		}
 		ring_reclaim(r);
 		spin_unlock_bh(&r->lock);
@@ -452,35 +450,53 @@ u32 xw_ring_discard(u32 netns)
 	return n;
 }
 
+static bool discard_slot(struct xw_ring *r, struct xw_slot *sl, int cpu,
+			 const void *arg)
+{
+	u32 netns = *(const u32 *)arg;
+
+	if (netns && (sl->ev.netns != netns || slot_gone(sl)))
+		return false;
+	slot_free(r, sl, cpu);
+	return true;
+}
+
+/**
+ * xw_ring_discard() - drop the buffered events of a namespace (0: all)
+ * @netns: namespace inode number; only 0 drops those of gone namespaces
+ *
+ * Return: how many were dropped.
+ */
+u32 xw_ring_discard(u32 netns)
+{
+	return rings_walk(discard_slot, &netns);
+}
+
+static bool orphan_slot(struct xw_ring *r, struct xw_slot *sl, int cpu,
+			const void *arg)
+{
+	const struct xw_net *xn = arg;
+
+	if (sl->owner != xn)
+		return false;
+	sl->owner = &xw_gone;
+	(*per_cpu_ptr(xn->held, cpu))--;
+	(*per_cpu_ptr(xw_gone.held, cpu))++;
+	return true;
+}
+
 /**
  * xw_ring_orphan() - keep a namespace's events after it is gone
  * @xn: the namespace, about to be freed
  *
- * Its full slots are marked gone and charged to xw_gone.  None of its
- * slots can be RESERVED: no packet of a namespace being dismantled is
- * still in the policy check.  A guest's slots stay in the guests' share
- * until read.
+ * Its full slots are charged to xw_gone, which makes them read as gone
+ * (slot_gone()).  None of its slots can be RESERVED: no packet of a
+ * namespace being dismantled is still in the policy check.  A guest's
+ * slots stay in the guests' share until read.
  */
 void xw_ring_orphan(struct xw_net *xn)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct xw_ring *r = per_cpu_ptr(xw_rings, cpu);
-		u64 pos;
-
-		spin_lock_bh(&r->lock);
-		for (pos = r->tail; pos < r->head; pos++) {
-			struct xw_slot *sl = slot_at(r, pos);
-
-			if (!slot_full(sl) || sl->owner != xn)
-				continue;
-			sl->owner = &xw_gone;
-			(*per_cpu_ptr(xn->held, cpu))--;
-			(*per_cpu_ptr(xw_gone.held, cpu))++;
-		}
-		spin_unlock_bh(&r->lock);
-	}
+	rings_walk(orphan_slot, xn);
 }
 
 /**
