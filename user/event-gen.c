@@ -150,6 +150,36 @@ static struct nla_policy xw_event_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_NETNS_GONE] = { .type = NLA_FLAG },
 };
 
+struct nla_policy xw_main_policy[XFRMWHY_A_MAX + 1] = {
+	[XFRMWHY_A_VERSION] = { .type = NLA_STRING, .maxlen = 64 },
+	[XFRMWHY_A_ENABLED] = { .type = NLA_U8 },
+	[XFRMWHY_A_RING_SIZE] = { .type = NLA_U32 },
+	[XFRMWHY_A_NETNS] = { .type = NLA_U32 },
+	[XFRMWHY_A_FILTER_FAMILY] = { .type = NLA_U8 },
+	[XFRMWHY_A_FILTER_REASONS] = { .type = NLA_U32 },
+	[XFRMWHY_A_RATE_LIMIT] = { .type = NLA_U32 },
+	[XFRMWHY_A_HOOK_MODE] = { .type = NLA_U8 },
+	[XFRMWHY_A_FEATURES] = { .type = NLA_U32 },
+	[XFRMWHY_A_RECORDED] = { .type = NLA_U64 },
+	[XFRMWHY_A_LOST] = { .type = NLA_U64 },
+	[XFRMWHY_A_FILTERED] = { .type = NLA_U64 },
+	[XFRMWHY_A_BUFFERED] = { .type = NLA_U32 },
+	[XFRMWHY_A_MISSED] = { .type = NLA_U64 },
+	[XFRMWHY_A_CPU_STATS] = { .type = NLA_NESTED },
+	[XFRMWHY_A_EVENT] = { .type = NLA_NESTED },
+	[XFRMWHY_A_PEEK] = { .type = NLA_FLAG },
+	[XFRMWHY_A_NOTIFY_LOST] = { .type = NLA_U64 },
+	[XFRMWHY_A_ALL_NETNS] = { .type = NLA_FLAG },
+};
+
+struct nla_policy xw_cpu_stats_policy[XFRMWHY_CPU_A_MAX + 1] = {
+	[XFRMWHY_CPU_A_CPU] = { .type = NLA_U32 },
+	[XFRMWHY_CPU_A_RECORDED] = { .type = NLA_U64 },
+	[XFRMWHY_CPU_A_LOST] = { .type = NLA_U64 },
+	[XFRMWHY_CPU_A_FILTERED] = { .type = NLA_U64 },
+	[XFRMWHY_CPU_A_BUFFERED] = { .type = NLA_U32 },
+};
+
 int xw_flow_parse(struct nlattr *nest, struct xw_flow *out)
 {
 	struct nlattr *tb[XFRMWHY_FLOW_A_MAX + 1];

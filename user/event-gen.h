@@ -205,4 +205,8 @@ extern const struct xw_fieldset xw_policy_fieldset;
 extern const struct xw_fieldset xw_tmpl_fieldset;
 extern const struct xw_fieldset xw_event_fieldset;
 
+/* Policies of the sets that only status replies use. */
+extern struct nla_policy xw_main_policy[XFRMWHY_A_MAX + 1];
+extern struct nla_policy xw_cpu_stats_policy[XFRMWHY_CPU_A_MAX + 1];
+
 #endif

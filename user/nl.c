@@ -21,38 +21,6 @@
 #define SOL_NETLINK 270
 #endif
 
-static struct nla_policy main_policy[XFRMWHY_A_MAX + 1] = {
-	[XFRMWHY_A_PAD]			= { .type = NLA_UNSPEC },
-	[XFRMWHY_A_VERSION]		= { .type = NLA_STRING, .maxlen = 64 },
-	[XFRMWHY_A_ENABLED]		= { .type = NLA_U8 },
-	[XFRMWHY_A_RING_SIZE]		= { .type = NLA_U32 },
-	[XFRMWHY_A_NETNS]		= { .type = NLA_U32 },
-	[XFRMWHY_A_FILTER_FAMILY]	= { .type = NLA_U8 },
-	[XFRMWHY_A_FILTER_REASONS]	= { .type = NLA_U32 },
-	[XFRMWHY_A_RATE_LIMIT]		= { .type = NLA_U32 },
-	[XFRMWHY_A_HOOK_MODE]		= { .type = NLA_U8 },
-	[XFRMWHY_A_FEATURES]		= { .type = NLA_U32 },
-	[XFRMWHY_A_RECORDED]		= { .type = NLA_U64 },
-	[XFRMWHY_A_LOST]		= { .type = NLA_U64 },
-	[XFRMWHY_A_FILTERED]		= { .type = NLA_U64 },
-	[XFRMWHY_A_BUFFERED]		= { .type = NLA_U32 },
-	[XFRMWHY_A_MISSED]		= { .type = NLA_U64 },
-	[XFRMWHY_A_CPU_STATS]		= { .type = NLA_NESTED },
-	[XFRMWHY_A_EVENT]		= { .type = NLA_NESTED },
-	[XFRMWHY_A_PEEK]		= { .type = NLA_FLAG },
-	[XFRMWHY_A_NOTIFY_LOST]		= { .type = NLA_U64 },
-	[XFRMWHY_A_ALL_NETNS]		= { .type = NLA_FLAG },
-};
-
-static struct nla_policy cpu_policy[XFRMWHY_CPU_A_MAX + 1] = {
-	[XFRMWHY_CPU_A_PAD]		= { .type = NLA_UNSPEC },
-	[XFRMWHY_CPU_A_CPU]		= { .type = NLA_U32 },
-	[XFRMWHY_CPU_A_RECORDED]	= { .type = NLA_U64 },
-	[XFRMWHY_CPU_A_LOST]		= { .type = NLA_U64 },
-	[XFRMWHY_CPU_A_FILTERED]	= { .type = NLA_U64 },
-	[XFRMWHY_CPU_A_BUFFERED]	= { .type = NLA_U32 },
-};
-
 /* libnl error codes -> errno, for errors that did not come as nlmsgerr. */
 static int nlerr_to_errno(int nlerr)
 {
@@ -284,7 +252,7 @@ static int add_cpu(struct xw_status *st, struct nlattr *nest)
 	struct xw_cpu_stats *c;
 	int err;
 
-	err = nla_parse_nested(tb, XFRMWHY_CPU_A_MAX, nest, cpu_policy);
+	err = nla_parse_nested(tb, XFRMWHY_CPU_A_MAX, nest, xw_cpu_stats_policy);
 	if (err < 0)
 		return err;
 	c = realloc(st->cpus, (size_t)(st->ncpus + 1) * sizeof(*c));
@@ -307,7 +275,7 @@ static int status_cb(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[XFRMWHY_A_MAX + 1], *a;
 	int rem;
 
-	if (genlmsg_parse(nlh, 0, tb, XFRMWHY_A_MAX, main_policy) < 0) {
+	if (genlmsg_parse(nlh, 0, tb, XFRMWHY_A_MAX, xw_main_policy) < 0) {
 		fprintf(stderr, "xfrmwhy: the module's status reply is malformed; is the CLI older than the module?\n");
 		return NL_SKIP;
 	}
@@ -400,7 +368,7 @@ int xw_nl_parse_event_msg(struct nl_msg *msg, struct xw_event *ev)
 	struct nlattr *tb[XFRMWHY_A_MAX + 1];
 	int err;
 
-	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, XFRMWHY_A_MAX, main_policy);
+	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, XFRMWHY_A_MAX, xw_main_policy);
 	if (err < 0)
 		return err;
 	if (!tb[XFRMWHY_A_EVENT])
