@@ -42,6 +42,15 @@ struct xw_pol {
 	bool socket, dead, packet_offload;
 };
 
+/* One policy lookup of the check, as it returned. */
+struct xw_lookup_info {
+	u32 index;		/* of the policy found */
+	u32 if_id;
+	u32 error;		/* positive errno */
+	u8 type;		/* XFRMWHY_LOOKUP_TYPE_* */
+	u8 result;		/* XFRMWHY_LOOKUP_RESULT_* */
+};
+
 struct xw_flow {
 	struct xw_addr src, dst;
 	u32 mark;
@@ -57,7 +66,7 @@ struct xw_event {
 	u64 netns_id;		/* xw_net.id: never reused, unlike the inode */
 	u32 cpu, netns, ifindex, lookup_if_id;
 	char ifname[IFNAMSIZ];
-	u8 dir, family, reason, nsa, npols, ntmpl;
+	u8 dir, family, reason, nsa, npols, ntmpl, nlookup;
 	bool exact;
 	bool netns_gone;	/* set as it is read (ring.c: slot_gone()) */
 	s8 extra;		/* secpath index of a leftover tunnel SA, -1 */
@@ -67,6 +76,7 @@ struct xw_event {
 	struct xw_pol pol[2];
 	struct xw_tmpl_info tmpl[XW_MAX_DEPTH];
 	struct xw_tmpl_result res[XW_MAX_DEPTH];
+	struct xw_lookup_info lookup[XFRMWHY_MAX_LOOKUPS];
 };
 
 #endif /* _XFRMWHY_EVENT_H */

@@ -221,6 +221,38 @@ void xw_fill_policies(struct xw_event *ev, struct xfrm_policy *const *pols,
 }
 
 /**
+ * xw_fill_lookup() - add one policy lookup of the check, as it returned
+ * @ev: the event
+ * @type: XFRMWHY_LOOKUP_TYPE_*
+ * @if_id: the if_id it matched policies against
+ * @pol: what it returned: a policy, NULL or an error pointer
+ *
+ * Called from the check's return handler: a policy the check released is
+ * still there (see the top of hook.c).
+ */
+void xw_fill_lookup(struct xw_event *ev, u8 type, u32 if_id,
+		    const struct xfrm_policy *pol)
+{
+	struct xw_lookup_info *l;
+
+	BUILD_BUG_ON((int)XFRMWHY_LOOKUP_TYPE_MAIN != XFRM_POLICY_TYPE_MAIN);
+	BUILD_BUG_ON((int)XFRMWHY_LOOKUP_TYPE_SUB != XFRM_POLICY_TYPE_SUB);
+	if (ev->nlookup >= XFRMWHY_MAX_LOOKUPS)
+		return;
+	l = &ev->lookup[ev->nlookup++];
+	*l = (struct xw_lookup_info){ .type = type, .if_id = if_id };
+	if (IS_ERR(pol)) {
+		l->result = XFRMWHY_LOOKUP_RESULT_ERROR;
+		l->error = -PTR_ERR(pol);
+	} else if (pol) {
+		l->result = XFRMWHY_LOOKUP_RESULT_POLICY;
+		l->index = pol->index;
+	} else {
+		l->result = XFRMWHY_LOOKUP_RESULT_NONE;
+	}
+}
+
+/**
  * xw_explain() - evaluate the templates the way the kernel just did
  * @ev: the event, with secpath and policies filled in
  * @sp: the skb's secpath (for verified_cnt), or NULL

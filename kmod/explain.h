@@ -20,6 +20,8 @@ void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 void xw_fill_secpath(struct xw_event *ev, const struct sec_path *sp);
 void xw_fill_policies(struct xw_event *ev, struct xfrm_policy *const *pols,
 		      int npols, u8 dir, bool socket);
+void xw_fill_lookup(struct xw_event *ev, u8 type, u32 if_id,
+		    const struct xfrm_policy *pol);
 void xw_explain(struct xw_event *ev, const struct sec_path *sp, u32 if_id);
 
 #endif /* _XFRMWHY_EXPLAIN_H */

@@ -58,9 +58,10 @@ static const u8 xw_mib[__XFRMWHY_REASON_MAX] = {
 /*
  * Sub, main and main-after-sub.  A check that makes more (with sub
  * policies, the forward ICMP-error lookup of 6.9+ adds a round) is not
- * followed past them and says it is not exact.
+ * followed past them and says it is not exact.  With the socket's, the
+ * lookups an event lists.
  */
-#define XW_MAX_LOOKUPS 3
+#define XW_MAX_LOOKUPS (XFRMWHY_MAX_LOOKUPS - 1)
 
 struct xw_mib_snap {
 	struct net *net;
@@ -81,7 +82,11 @@ struct xw_check {
 	int gen;			/* xw_lookup_gen at entry */
 	struct xw_mib_snap snap[2];	/* entry netns, lookup netns */
 	struct xfrm_policy *skpol;
+	bool sk_looked;			/* the socket lookup returned */
+	u32 sk_if_id;
 	struct xfrm_policy *lk[XW_MAX_LOOKUPS];
+	u8 lk_type[XW_MAX_LOOKUPS];
+	u32 lk_if_id[XW_MAX_LOOKUPS];
 	int nlk;
 	bool lk_over;			/* more lookups than lk[] holds */
 	u32 if_id;
@@ -197,6 +202,7 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->dir = (int)regs_get_kernel_argument(regs, 1);
 	c->family = (u16)regs_get_kernel_argument(regs, 3);
 	c->skpol = NULL;
+	c->sk_looked = false;
 	c->nlk = 0;
 	c->lk_over = false;
 	c->if_id = 0;
@@ -312,8 +318,8 @@ static void record(struct xw_check *c, struct net *net, int reason,
 
 	/*
 	 * Only the fixed part: the fill functions write every field of each
-	 * SA, policy and template they count, xw_explain() every verdict,
-	 * and the rest of the 1.2 KiB slot is never read.
+	 * SA, policy, template and lookup they count, xw_explain() every verdict,
+	 * and the rest of the 1.3 KiB slot is never read.
 	 */
 	memset(ev, 0, offsetof(struct xw_event, sa));
 	ev->time_ns = ktime_get_real_ns();
@@ -331,8 +337,17 @@ static void record(struct xw_check *c, struct net *net, int reason,
 	sp = skb_sec_path(c->skb);
 	ev->lookup_if_id = exact ? c->if_id : lookup_if_id(c->skb, sp);
 	xw_fill_secpath(ev, sp);
-	if (exact)
+	if (exact) {
+		int i;
+
 		npols = check_policies(c, pols, &socket);
+		if (c->sk_looked)
+			xw_fill_lookup(ev, XFRMWHY_LOOKUP_TYPE_SOCKET,
+				       c->sk_if_id, c->skpol);
+		for (i = 0; i < c->nlk; i++)
+			xw_fill_lookup(ev, c->lk_type[i], c->lk_if_id[i],
+				       c->lk[i]);
+	}
 	xw_fill_policies(ev, pols, npols, ev->dir, socket);
 	xw_explain(ev, sp, ev->lookup_if_id);
 	xw_ring_commit(cpu, pos, net);
@@ -430,6 +445,8 @@ static int lookup_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!c || c->nlk >= XW_MAX_LOOKUPS)
 		return 0;
+	c->lk_type[c->nlk] = l->type;
+	c->lk_if_id[c->nlk] = l->if_id;
 	c->lk[c->nlk++] = (struct xfrm_policy *)regs_return_value(regs);
 	c->if_id = l->if_id;
 	return 0;
@@ -437,7 +454,13 @@ static int lookup_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int sk_lookup_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	return this_cpu_read(xw_cur) ? 0 : 1;
+	struct xw_check *c = this_cpu_read(xw_cur);
+
+	if (!c)
+		return 1;
+	if (!c->sk_looked)
+		c->sk_if_id = (u32)regs_get_kernel_argument(regs, 4);
+	return 0;
 }
 
 static int sk_lookup_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -445,8 +468,10 @@ static int sk_lookup_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct xw_check *c = this_cpu_read(xw_cur);
 	struct xfrm_policy *pol = (struct xfrm_policy *)regs_return_value(regs);
 
-	if (c && !c->skpol)
+	if (c && !c->sk_looked) {
 		c->skpol = pol;
+		c->sk_looked = true;
+	}
 	return 0;
 }
 

@@ -430,6 +430,22 @@ static int put_tmpl(struct sk_buff *skb, const struct xw_tmpl_info *t,
 	return 0;
 }
 
+static int put_lookup(struct sk_buff *skb, const struct xw_lookup_info *l)
+{
+	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_LOOKUP);
+
+	if (!nest || nla_put_u8(skb, XFRMWHY_LK_A_TYPE, l->type) ||
+	    nla_put_u8(skb, XFRMWHY_LK_A_RESULT, l->result) ||
+	    nla_put_u32(skb, XFRMWHY_LK_A_IF_ID, l->if_id) ||
+	    (l->result == XFRMWHY_LOOKUP_RESULT_POLICY &&
+	     nla_put_u32(skb, XFRMWHY_LK_A_INDEX, l->index)) ||
+	    (l->result == XFRMWHY_LOOKUP_RESULT_ERROR &&
+	     nla_put_u32(skb, XFRMWHY_LK_A_ERROR, l->error)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int put_event(struct sk_buff *skb, const struct xw_event *ev)
 {
 	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_A_EVENT);
@@ -468,6 +484,9 @@ static int put_event(struct sk_buff *skb, const struct xw_event *ev)
 		return -EMSGSIZE;
 	if (ev->extra >= 0 && nla_put_u32(skb, XFRMWHY_EV_A_EXTRA_SA, ev->extra))
 		return -EMSGSIZE;
+	for (i = 0; i < ev->nlookup; i++)
+		if (put_lookup(skb, &ev->lookup[i]))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }

@@ -291,6 +291,9 @@ static void event_copy(struct xw_event *dst, const struct xw_event *src)
 	memcpy(dst->tmpl, src->tmpl,
 	       min_t(int, src->ntmpl, XW_MAX_DEPTH) * sizeof(src->tmpl[0]));
 	memcpy(dst->res, src->res, sizeof(src->res));
+	memcpy(dst->lookup, src->lookup,
+	       min_t(int, src->nlookup, XFRMWHY_MAX_LOOKUPS) *
+	       sizeof(src->lookup[0]));
 }
 
 /* The next full slot of the scan's namespace, from s->pos; lock held. */

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 
-xw_capture_test 8
+xw_capture_test 9
 
 T="src 192.0.2.2 dst 192.0.2.1"
 
@@ -53,6 +53,40 @@ t_state_mismatch() {
 	assert_json policy "$EV" .policy null
 }
 
+# The lookup probes in place from the first packet: every event exact.
+probes_always() {
+	"$XFRMWHY" disable >/dev/null
+	echo 1 >/sys/module/xfrmwhy/parameters/lookup_probes
+	"$XFRMWHY" enable >/dev/null
+}
+
+# Back to on demand, from the next enable on.
+probes_on_demand() {
+	echo 2 >/sys/module/xfrmwhy/parameters/lookup_probes
+}
+
+# a's policies, main and (where the kernel has them) sub, are for another
+# flow: the check searched both kinds and found nothing.  The event lists
+# the lookups it made, in order, and the explanation says so.
+t_no_policy_lookups() {
+	local want='[["main","none",0]]' searched="the main policies"
+	fresh
+	$IP -n a xfrm policy add src 10.9.0.0/24 dst 10.1.0.0/24 dir in \
+		tmpl $T proto esp reqid 2 mode tunnel
+	if $IP -n a xfrm policy add src 10.9.0.0/24 dst 10.1.0.0/24 dir in ptype sub \
+		tmpl $T proto esp reqid 2 mode tunnel 2>/dev/null; then
+		want='[["sub","none",0],["main","none",0]]'
+		searched="the sub policies and the main policies"
+	fi
+	probes_always
+	expect_drops a XfrmInNoPols 3 pair_send 3
+	probes_on_demand
+	assert_json exact "$EV" .exact true
+	assert_json lookups "$EV" '[.lookup[]|[.type,.result,.if_id]]' "$want"
+	assert_match explanation "$(jfield "$EV" .explanation)" \
+		"no inbound policy matches this flow. The kernel searched $searched: none matched."
+}
+
 # Default-block for inbound and no policy: even plain traffic is refused.
 t_default_block() {
 	ns_cleanup
@@ -90,15 +124,15 @@ t_sub_allows_main_blocks() {
 		return "$KSFT_SKIP"
 	fi
 	pair_in action block
-	# The lookup probes in place from the first packet: events are exact.
-	"$XFRMWHY" disable >/dev/null
-	echo 1 >/sys/module/xfrmwhy/parameters/lookup_probes
-	"$XFRMWHY" enable >/dev/null
+	probes_always
 	expect_drops a XfrmInPolBlock 3 pair_send 3
-	echo 2 >/sys/module/xfrmwhy/parameters/lookup_probes
+	probes_on_demand
 	assert_json reason "$EV" .reason '"policy_block"'
 	assert_json exact "$EV" .exact true
 	assert_json "policies" "$EV" '[.policy.action, .policy.type, .main_policy.action]' '["allow","sub","block"]'
+	# The sub policy's lookup, then the main one the kernel adds after it.
+	assert_json lookups "$EV" '[.lookup[]|[.type,.result]]' '[["sub","policy"],["main","policy"]]'
+	assert_json "lookups' policies" "$EV" '[.lookup[].index] == [.policy.index, .main_policy.index]' true
 	assert_json "templates compared" "$EV" '[.templates[]|.compared]' '[null]'
 	assert_json "template mismatches" "$EV" '[.templates[]|.mismatch[]]' '[]'
 }
@@ -146,6 +180,7 @@ t_flow_before_nat() {
 }
 
 run_case no_policy_tunnel_sa t_no_policy
+run_case no_policy_lookups t_no_policy_lookups
 run_case flow_before_nat t_flow_before_nat
 run_case sa_output_mark t_output_mark
 run_case policy_action_block t_block

@@ -50,6 +50,18 @@ const char *const xw_enum_feature[6] = {
 	[5] = "notify",
 };
 
+const char *const xw_enum_lookup_type[3] = {
+	[0] = "main",
+	[1] = "sub",
+	[2] = "socket",
+};
+
+const char *const xw_enum_lookup_result[3] = {
+	[0] = "none",
+	[1] = "policy",
+	[2] = "error",
+};
+
 const char *const xw_enum_hook_mode[3] = {
 	[0] = "exact",
 	[1] = "approximate",
@@ -127,6 +139,14 @@ static struct nla_policy xw_tmpl_policy[XFRMWHY_TMPL_A_MAX + 1] = {
 	[XFRMWHY_TMPL_A_EVALUATED] = { .type = NLA_U8 },
 };
 
+static struct nla_policy xw_lookup_policy[XFRMWHY_LK_A_MAX + 1] = {
+	[XFRMWHY_LK_A_TYPE] = { .type = NLA_U8 },
+	[XFRMWHY_LK_A_RESULT] = { .type = NLA_U8 },
+	[XFRMWHY_LK_A_INDEX] = { .type = NLA_U32 },
+	[XFRMWHY_LK_A_IF_ID] = { .type = NLA_U32 },
+	[XFRMWHY_LK_A_ERROR] = { .type = NLA_U32 },
+};
+
 static struct nla_policy xw_event_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_SEQ] = { .type = NLA_U64 },
 	[XFRMWHY_EV_A_TIME_NS] = { .type = NLA_U64 },
@@ -148,6 +168,7 @@ static struct nla_policy xw_event_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_EXTRA_SA] = { .type = NLA_U32 },
 	[XFRMWHY_EV_A_NETNS_ID] = { .type = NLA_U64 },
 	[XFRMWHY_EV_A_NETNS_GONE] = { .type = NLA_FLAG },
+	[XFRMWHY_EV_A_LOOKUP] = { .type = NLA_NESTED },
 };
 
 struct nla_policy xw_main_policy[XFRMWHY_A_MAX + 1] = {
@@ -484,6 +505,41 @@ int xw_tmpl_parse(struct nlattr *nest, struct xw_tmpl *out)
 	return 0;
 }
 
+int xw_lookup_parse(struct nlattr *nest, struct xw_lookup *out)
+{
+	struct nlattr *tb[XFRMWHY_LK_A_MAX + 1];
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, XFRMWHY_LK_A_MAX, nest, xw_lookup_policy);
+	if (err < 0)
+		return err;
+	out->present = true;
+	if (tb[XFRMWHY_LK_A_TYPE]) {
+		out->has_type = true;
+		out->type = nla_get_u8(tb[XFRMWHY_LK_A_TYPE]);
+	}
+	if (tb[XFRMWHY_LK_A_RESULT]) {
+		out->has_result = true;
+		out->result = nla_get_u8(tb[XFRMWHY_LK_A_RESULT]);
+	}
+	if (tb[XFRMWHY_LK_A_INDEX]) {
+		out->has_index = true;
+		out->index = nla_get_u32(tb[XFRMWHY_LK_A_INDEX]);
+	}
+	if (tb[XFRMWHY_LK_A_IF_ID]) {
+		out->has_if_id = true;
+		out->if_id = nla_get_u32(tb[XFRMWHY_LK_A_IF_ID]);
+	}
+	if (tb[XFRMWHY_LK_A_ERROR]) {
+		out->has_error = true;
+		out->error = nla_get_u32(tb[XFRMWHY_LK_A_ERROR]);
+	}
+	return 0;
+}
+
 int xw_event_parse(struct nlattr *nest, struct xw_event *out)
 {
 	struct nlattr *tb[XFRMWHY_EV_A_MAX + 1];
@@ -587,6 +643,16 @@ int xw_event_parse(struct nlattr *nest, struct xw_event *out)
 			if (err < 0)
 				return err;
 			out->ntmpl++;
+			break;
+		case XFRMWHY_EV_A_LOOKUP:
+			if (out->nlookup >= (int)XW_ARRAY_SIZE(out->lookup)) {
+				out->dropped_entries++;
+				break;
+			}
+			err = xw_lookup_parse(a, &out->lookup[out->nlookup]);
+			if (err < 0)
+				return err;
+			out->nlookup++;
 			break;
 		}
 	}
@@ -1144,6 +1210,64 @@ const struct xw_fieldset xw_tmpl_fieldset = {
 	.n = XW_ARRAY_SIZE(xw_tmpl_fields),
 };
 
+static const struct xw_field xw_lookup_fields[] = {
+	{
+		.attr = XFRMWHY_LK_A_TYPE,
+		.key = "type",
+		.name = "type",
+		.off = offsetof(struct xw_lookup, type),
+		.type = XW_FIELD_U8,
+		.fmt = " type %s",
+		.has_off = offsetof(struct xw_lookup, has_type),
+		.names = xw_enum_lookup_type,
+		.nnames = XW_ARRAY_SIZE(xw_enum_lookup_type),
+	},
+	{
+		.attr = XFRMWHY_LK_A_RESULT,
+		.key = "result",
+		.name = "result",
+		.off = offsetof(struct xw_lookup, result),
+		.type = XW_FIELD_U8,
+		.fmt = " result %s",
+		.has_off = offsetof(struct xw_lookup, has_result),
+		.names = xw_enum_lookup_result,
+		.nnames = XW_ARRAY_SIZE(xw_enum_lookup_result),
+	},
+	{
+		.attr = XFRMWHY_LK_A_INDEX,
+		.key = "index",
+		.name = "index",
+		.off = offsetof(struct xw_lookup, index),
+		.type = XW_FIELD_U32,
+		.fmt = " index %" PRIu64 "",
+		.has_off = offsetof(struct xw_lookup, has_index),
+	},
+	{
+		.attr = XFRMWHY_LK_A_IF_ID,
+		.key = "if_id",
+		.name = "if-id",
+		.off = offsetof(struct xw_lookup, if_id),
+		.type = XW_FIELD_U32,
+		.fmt = " if-id %" PRIu64 "",
+		.has_off = offsetof(struct xw_lookup, has_if_id),
+	},
+	{
+		.attr = XFRMWHY_LK_A_ERROR,
+		.key = "error",
+		.name = "error",
+		.off = offsetof(struct xw_lookup, error),
+		.type = XW_FIELD_U32,
+		.fmt = " error %" PRIu64 "",
+		.has_off = offsetof(struct xw_lookup, has_error),
+	},
+};
+
+const struct xw_fieldset xw_lookup_fieldset = {
+	.name = "lookup",
+	.fields = xw_lookup_fields,
+	.n = XW_ARRAY_SIZE(xw_lookup_fields),
+};
+
 static const struct xw_field xw_event_fields[] = {
 	{
 		.attr = XFRMWHY_EV_A_SEQ,
@@ -1331,6 +1455,17 @@ static const struct xw_field xw_event_fields[] = {
 		.off = offsetof(struct xw_event, netns_gone),
 		.type = XW_FIELD_FLAG,
 		.fmt = " netns-gone",
+	},
+	{
+		.attr = XFRMWHY_EV_A_LOOKUP,
+		.key = "lookup",
+		.name = "lookup",
+		.off = offsetof(struct xw_event, lookup),
+		.type = XW_FIELD_NEST,
+		.fmt = " lookup",
+		.nest = &xw_lookup_fieldset,
+		.count_off = offsetof(struct xw_event, nlookup),
+		.elem_size = sizeof(((struct xw_event *)0)->lookup[0]),
 	},
 };
 

@@ -135,6 +135,20 @@
 	bool has_evaluated; \
 	uint8_t evaluated;
 
+/* lookup: One policy lookup of the check */
+#define XW_LOOKUP_FIELDS \
+	bool present; \
+	bool has_type; \
+	uint8_t type; \
+	bool has_result; \
+	uint8_t result; \
+	bool has_index; \
+	uint32_t index; \
+	bool has_if_id; \
+	uint32_t if_id; \
+	bool has_error; \
+	uint32_t error;
+
 /* event: One rejection by the inbound policy check */
 #define XW_EVENT_FIELDS \
 	bool present; \
@@ -174,6 +188,8 @@
 	bool has_netns_id; \
 	uint64_t netns_id; \
 	bool netns_gone; \
+	int nlookup; \
+	struct xw_lookup lookup[XFRMWHY_MAX_LOOKUPS]; \
 	int dropped_entries;
 
 /* The names of the spec's enums, by value (flags: by bit). */
@@ -181,6 +197,8 @@ extern const char *const xw_enum_reason[8];
 extern const char *const xw_enum_mismatch[11];
 extern const char *const xw_enum_dir[3];
 extern const char *const xw_enum_feature[6];
+extern const char *const xw_enum_lookup_type[3];
+extern const char *const xw_enum_lookup_result[3];
 extern const char *const xw_enum_hook_mode[3];
 
 struct xw_flow;
@@ -188,6 +206,7 @@ struct xw_sel;
 struct xw_sa;
 struct xw_policy;
 struct xw_tmpl;
+struct xw_lookup;
 struct xw_event;
 struct xw_fieldset;
 
@@ -196,6 +215,7 @@ int xw_sel_parse(struct nlattr *nest, struct xw_sel *out);
 int xw_sa_parse(struct nlattr *nest, struct xw_sa *out);
 int xw_policy_parse(struct nlattr *nest, struct xw_policy *out);
 int xw_tmpl_parse(struct nlattr *nest, struct xw_tmpl *out);
+int xw_lookup_parse(struct nlattr *nest, struct xw_lookup *out);
 int xw_event_parse(struct nlattr *nest, struct xw_event *out);
 
 extern const struct xw_fieldset xw_flow_fieldset;
@@ -203,6 +223,7 @@ extern const struct xw_fieldset xw_sel_fieldset;
 extern const struct xw_fieldset xw_sa_fieldset;
 extern const struct xw_fieldset xw_policy_fieldset;
 extern const struct xw_fieldset xw_tmpl_fieldset;
+extern const struct xw_fieldset xw_lookup_fieldset;
 extern const struct xw_fieldset xw_event_fieldset;
 
 /* Policies of the sets that only status replies use. */

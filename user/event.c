@@ -236,6 +236,16 @@ const char *xw_hook_mode_name(unsigned int mode)
 	return ENUM_NAME(xw_enum_hook_mode, mode);
 }
 
+const char *xw_lookup_type_name(unsigned int type)
+{
+	return ENUM_NAME(xw_enum_lookup_type, type);
+}
+
+const char *xw_lookup_result_name(unsigned int r)
+{
+	return ENUM_NAME(xw_enum_lookup_result, r);
+}
+
 const char *xw_feature_name(unsigned int bit)
 {
 	return ENUM_NAME(xw_enum_feature, bit);

@@ -58,6 +58,10 @@ struct xw_tmpl {
 	bool is_extra;
 };
 
+struct xw_lookup {
+	XW_LOOKUP_FIELDS
+};
+
 struct xw_event {
 	XW_EVENT_FIELDS
 };
@@ -95,6 +99,8 @@ const char *xw_aalgo_name(unsigned int sadb_aalg);	/* "hmac(sha256)" */
 const char *xw_mismatch_name(unsigned int bit);		/* "tunnel_src" */
 const char *xw_feature_name(unsigned int bit);		/* NULL if unknown */
 const char *xw_hook_mode_name(unsigned int mode);	/* NULL if unknown */
+const char *xw_lookup_type_name(unsigned int type);	/* "socket", NULL */
+const char *xw_lookup_result_name(unsigned int r);	/* "policy", NULL */
 
 /* True for protocols whose flow carries ports / ICMP type and code. */
 bool xw_l4_has_ports(unsigned int ipproto);

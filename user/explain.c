@@ -426,6 +426,54 @@ static enum xw_hint explain_tmpl(struct sb *s, const struct xw_event *ev)
 	return h;
 }
 
+static const char *const lookup_what[] = {
+	[XFRMWHY_LOOKUP_TYPE_MAIN] = "the main policies",
+	[XFRMWHY_LOOKUP_TYPE_SUB] = "the sub policies",
+	[XFRMWHY_LOOKUP_TYPE_SOCKET] = "the socket's policy",
+};
+
+static const char *lookup_str(const struct xw_lookup *l)
+{
+	return l->type < XW_ARRAY_SIZE(lookup_what) && lookup_what[l->type] ?
+	       lookup_what[l->type] : "the policies";
+}
+
+/*
+ * The lookups the kernel made (exact events only): which policies it
+ * searched, with which if_id, when none matched.
+ */
+static void put_lookups_none(struct sb *s, const struct xw_event *ev)
+{
+	int i;
+
+	if (!ev->nlookup)
+		return;
+	put(s, " The kernel searched");
+	for (i = 0; i < ev->nlookup; i++)
+		put(s, "%s%s", i == 0 ? " " :
+		    i == ev->nlookup - 1 ? " and " : ", ",
+		    lookup_str(&ev->lookup[i]));
+	if (ev->lookup[ev->nlookup - 1].if_id)
+		put(s, " for if_id %u", ev->lookup[ev->nlookup - 1].if_id);
+	put(s, ": none matched.");
+}
+
+static void explain_policy_error(struct sb *s, const struct xw_event *ev)
+{
+	int i;
+
+	for (i = 0; i < ev->nlookup; i++) {
+		const struct xw_lookup *l = &ev->lookup[i];
+
+		if (l->result != XFRMWHY_LOOKUP_RESULT_ERROR)
+			continue;
+		put(s, "the kernel's lookup of %s for this flow failed with error %u (%s).",
+		    lookup_str(l), l->error, strerror((int)l->error));
+		return;
+	}
+	put(s, "the kernel's policy lookup for this flow returned an error.");
+}
+
 static enum xw_hint explain_no_policy(struct sb *s, const struct xw_event *ev)
 {
 	const char *dw = dir_word(ev->dir);
@@ -438,11 +486,13 @@ static enum xw_hint explain_no_policy(struct sb *s, const struct xw_event *ev)
 		put(s, "decrypted by ");
 		put_sa(s, &ev->sa[i], 0);
 		put(s, ", but no %s policy matches this flow.", dw);
+		put_lookups_none(s, ev);
 		return XW_HINT_NO_POLICY_TUNNEL;
 	}
 	/* ...or when the namespace's default policy blocks. */
 	put(s, "no %s policy matches this flow and the %s default policy is block.",
 	    dw, dw);
+	put_lookups_none(s, ev);
 	return XW_HINT_NO_POLICY_DEFAULT;
 }
 
@@ -615,7 +665,7 @@ enum xw_hint xw_explain(const struct xw_event *ev,
 		h = XW_HINT_HDR_ERROR;
 		break;
 	case XFRMWHY_REASON_POLICY_ERROR:
-		put(&s, "the kernel's policy lookup for this flow returned an error.");
+		explain_policy_error(&s, ev);
 		h = XW_HINT_POLICY_ERROR;
 		break;
 	case XFRMWHY_REASON_BUFFER_ERROR:

@@ -195,6 +195,36 @@ static void tmpl(struct xw_out *o, int i, const struct xw_tmpl *t)
 	xw_print_text(o, "\n");
 }
 
+/* "lookups: socket none, sub policy 16 if_id 7, main error 12" */
+static void lookups(struct xw_out *o, const struct xw_event *ev)
+{
+	int i;
+
+	if (ev->nlookup)
+		xw_print_text(o, "  lookups:");
+	xw_open_array(o, "lookup");
+	for (i = 0; i < ev->nlookup; i++) {
+		const struct xw_lookup *l = &ev->lookup[i];
+
+		if (i)
+			xw_print_text(o, ",");
+		xw_open_object(o, NULL);
+		xw_print_name(o, XW_ANY, "type", " %s",
+			      xw_lookup_type_name(l->type), l->type);
+		xw_print_name(o, XW_ANY, "result", " %s",
+			      xw_lookup_result_name(l->result), l->result);
+		xw_print_u32(o, opt(l->has_index), "index", " %u", l->index);
+		xw_print_u32(o, nz(l->has_if_id, l->if_id), "if_id",
+			     " if_id %u", l->if_id);
+		xw_print_u32(o, opt(l->has_error), "error", " %u", l->error);
+		xw_print_fields(o, &xw_lookup_fieldset, l, XW_WORDED_LOOKUP);
+		xw_close_object(o);
+	}
+	xw_close_array(o);
+	if (ev->nlookup)
+		xw_print_text(o, "\n");
+}
+
 void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 		     const char *explanation)
 {
@@ -249,6 +279,7 @@ void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 	} else {
 		xw_print_null(o, XW_JSON, "main_policy", NULL, NULL);
 	}
+	lookups(o, ev);
 	xw_open_array(o, "templates");
 	for (i = 0; i < ev->ntmpl; i++)
 		tmpl(o, i, &ev->tmpl[i]);

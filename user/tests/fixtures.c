@@ -95,6 +95,17 @@ void fx_seed_event(struct xw_event *ev)
 	ev->failed_tmpl = 0;
 }
 
+static void fx_lookup(struct xw_lookup *l, uint8_t type, uint8_t result,
+		      uint32_t index)
+{
+	l->present = l->has_type = l->has_result = l->has_if_id = true;
+	l->type = type;
+	l->result = result;
+	l->if_id = 7;
+	l->has_index = result == XFRMWHY_LOOKUP_RESULT_POLICY;
+	l->index = index;
+}
+
 void fx_full_event(struct xw_event *ev)
 {
 	struct xw_sa *sa = ev->sa;
@@ -195,4 +206,14 @@ void fx_full_event(struct xw_event *ev)
 	ev->has_failed_tmpl = true;
 	ev->failed_tmpl = 1;
 	ev->dropped_entries = 1;
+
+	/* The socket's policy, then the sub one, then main again. */
+	ev->nlookup = 3;
+	memset(ev->lookup, 0, 3 * sizeof(ev->lookup[0]));
+	fx_lookup(&ev->lookup[0], XFRMWHY_LOOKUP_TYPE_SOCKET,
+		  XFRMWHY_LOOKUP_RESULT_NONE, 0);
+	fx_lookup(&ev->lookup[1], XFRMWHY_LOOKUP_TYPE_SUB,
+		  XFRMWHY_LOOKUP_RESULT_POLICY, 16);
+	fx_lookup(&ev->lookup[2], XFRMWHY_LOOKUP_TYPE_MAIN,
+		  XFRMWHY_LOOKUP_RESULT_POLICY, 24);
 }

@@ -3,6 +3,7 @@
  * explain(): every hint branch, with exact expected sentences.  Each case
  * starts from the seed event and changes what its pattern needs.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -207,6 +208,36 @@ static void b_polerr(struct xw_event *ev)
 	ev->reason = XFRMWHY_REASON_POLICY_ERROR;
 }
 
+static void lookup(struct xw_event *ev, uint8_t type, uint8_t result,
+		   uint32_t if_id)
+{
+	struct xw_lookup *l = &ev->lookup[ev->nlookup++];
+
+	memset(l, 0, sizeof(*l));
+	l->present = l->has_type = l->has_result = l->has_if_id = true;
+	l->type = type;
+	l->result = result;
+	l->if_id = if_id;
+}
+
+/* The sub and the main policies searched with the interface's if_id. */
+static void b_no_policy_lookups(struct xw_event *ev)
+{
+	b_no_policy_tunnel(ev);
+	lookup(ev, XFRMWHY_LOOKUP_TYPE_SUB, XFRMWHY_LOOKUP_RESULT_NONE, 3);
+	lookup(ev, XFRMWHY_LOOKUP_TYPE_MAIN, XFRMWHY_LOOKUP_RESULT_NONE, 3);
+}
+
+/* The socket's lookup found nothing, the main one failed. */
+static void b_polerr_lookup(struct xw_event *ev)
+{
+	ev->reason = XFRMWHY_REASON_POLICY_ERROR;
+	lookup(ev, XFRMWHY_LOOKUP_TYPE_SOCKET, XFRMWHY_LOOKUP_RESULT_NONE, 0);
+	lookup(ev, XFRMWHY_LOOKUP_TYPE_MAIN, XFRMWHY_LOOKUP_RESULT_ERROR, 0);
+	ev->lookup[1].has_error = true;
+	ev->lookup[1].error = ENOMEM;
+}
+
 static void b_buferr(struct xw_event *ev)
 {
 	ev->reason = XFRMWHY_REASON_BUFFER_ERROR;
@@ -264,6 +295,8 @@ X(state, XW_HINT_STATE_MISMATCH, "ICMP 10.0.2.5 -> 10.0.0.1 dropped (XfrmInState
 X(state_inner, XW_HINT_STATE_MISMATCH, FLOW_SEED " dropped (XfrmInStateMismatch): decrypted by SA spi 0x0badcafe reqid 7 (192.0.2.2 -> 192.0.2.1, transport), whose selector 10.9.9.0/24 -> 10.0.0.0/24 does not cover this flow.") \
 X(hdr, XW_HINT_HDR_ERROR, "A packet dropped (XfrmInHdrError): the kernel could not build the flow for the policy lookup.") \
 X(polerr, XW_HINT_POLICY_ERROR, FLOW_SEED " dropped (XfrmInPolError): the kernel's policy lookup for this flow returned an error.") \
+X(polerr_lookup, XW_HINT_POLICY_ERROR, FLOW_SEED " dropped (XfrmInPolError): the kernel's lookup of the main policies for this flow failed with error 12 (Cannot allocate memory).") \
+X(no_policy_lookups, XW_HINT_NO_POLICY_TUNNEL, FLOW_SEED " dropped (XfrmInNoPols): decrypted by " SA_SEED ", but no inbound policy matches this flow. The kernel searched the sub policies and the main policies for if_id 3: none matched.") \
 X(buferr, XW_HINT_BUFFER_ERROR, FLOW_SEED " dropped (XfrmInBufferError): the policies for this flow hold 6 or more templates, more than the inbound check accepts.") \
 X(unknown, XW_HINT_UNKNOWN, FLOW_SEED " dropped at the inbound policy check: none of the XfrmIn* counters of its namespace moved (it was counted elsewhere, e.g. through an xfrm interface of another namespace).") \
 X(unknown_newer, XW_HINT_UNKNOWN, FLOW_SEED " dropped at the inbound policy check: none of the XfrmIn* counters of its namespace moved (it was counted elsewhere, e.g. through an xfrm interface of another namespace).") \

@@ -128,7 +128,9 @@ static const char *const event_keys[] = { "seq", "time_ns", "cpu", "netns",
 	"ifindex", "ifname", "dir", "family", "reason", "counter", "exact",
 	"flow", "secpath", "policy", "templates", "explanation",
 	"lookup_if_id", "main_policy", "not_shown", "netns_id", "netns_gone",
-	NULL };
+	"lookup", NULL };
+static const char *const lookup_keys[] = { "type", "result", "index",
+	"if_id", "error", NULL };
 static const char *const flow_keys[] = { "src", "dst", "proto", "sport",
 	"dport", "icmp_type", "icmp_code", "mark", NULL };
 static const char *const sa_keys[] = { "spi", "proto", "reqid", "mode",
@@ -153,6 +155,8 @@ static const char *const tmpl_keys[] = { "proto", "spi", "reqid", "mode",
 #define pol_keys_worded XW_WORDED_POLICY
 #define tmpl_keys_set xw_tmpl_fieldset
 #define tmpl_keys_worded XW_WORDED_TMPL
+#define lookup_keys_set xw_lookup_fieldset
+#define lookup_keys_worded XW_WORDED_LOOKUP
 
 TEST(json_seed_event)
 {
@@ -501,6 +505,7 @@ TEST(json_status)
 	"  sa 1: src 192.0.2.2 dst 192.0.2.1 proto 4 spi 0xc0000201 reqid 0 mode tunnel (kernel tunnel state)\n" \
 	"  policy: src 10.2.0.0/24 dst 10.1.0.0/24 proto 17 dport 9000 dir in priority 100 index 16 action allow ptype sub mark 0x10/0xff if_id 7 (socket policy) (deleted while checked)\n" \
 	"  main policy: src 0.0.0.0/0 dst 0.0.0.0/0 dir in priority 200 index 24 action block\n" \
+	"  lookups: socket none if_id 7, sub policy 16 if_id 7, main policy 24 if_id 7\n" \
 	"  tmpl 0: proto esp spi 0x00000300 reqid 9 mode transport level use, not reached\n" \
 	"  tmpl 1: src 192.0.2.2 dst 192.0.2.1 proto esp reqid 3 mode tunnel auth-mask 00000008, compared with sa 0, differs in reqid,algos,20\n" \
 	"  extra: sa 1 is a tunnel SA that no template accounts for\n" \
@@ -514,6 +519,7 @@ TEST(json_status)
 	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":4,\"spi\":3221225985,\"reqid\":0,\"mode\":\"tunnel\",\"if_id\":null,\"aalgo\":0,\"output_mark\":null,\"output_mask\":null,\"sel\":null,\"kern\":true}]," \
 	"\"policy\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":null,\"dport\":9000,\"dir\":\"in\",\"priority\":100,\"index\":16,\"action\":\"allow\",\"type\":\"sub\",\"mark\":16,\"mask\":255,\"if_id\":7,\"socket\":true,\"dead\":true}," \
 	"\"main_policy\":{\"src\":\"0.0.0.0/0\",\"dst\":\"0.0.0.0/0\",\"proto\":0,\"sport\":null,\"dport\":null,\"dir\":\"in\",\"priority\":200,\"index\":24,\"action\":\"block\",\"type\":\"main\",\"mark\":null,\"mask\":null,\"if_id\":null,\"socket\":false,\"dead\":false}," \
+	"\"lookup\":[{\"type\":\"socket\",\"result\":\"none\",\"index\":null,\"if_id\":7,\"error\":null},{\"type\":\"sub\",\"result\":\"policy\",\"index\":16,\"if_id\":7,\"error\":null},{\"type\":\"main\",\"result\":\"policy\",\"index\":24,\"if_id\":7,\"error\":null}]," \
 	"\"templates\":[{\"src\":null,\"dst\":null,\"proto\":\"esp\",\"spi\":768,\"reqid\":9,\"mode\":\"transport\",\"optional\":true,\"aalgos\":4294967295,\"allalgs\":true,\"compared\":null,\"mismatch\":[],\"evaluated\":false}," \
 	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":0,\"reqid\":3,\"mode\":\"tunnel\",\"optional\":false,\"aalgos\":8,\"allalgs\":false,\"compared\":0,\"mismatch\":[\"reqid\",\"algos\",20],\"evaluated\":true}," \
 	"{\"src\":null,\"dst\":null,\"proto\":null,\"spi\":null,\"reqid\":null,\"mode\":null,\"optional\":null,\"aalgos\":null,\"allalgs\":null,\"compared\":1,\"mismatch\":[\"extra\"],\"evaluated\":true}]," \
@@ -551,7 +557,7 @@ TEST(full_event_json_line)
 TEST(full_event_json_has_every_text_fact)
 {
 	struct xw_event ev;
-	struct json_object *o, *f, *sp, *sa, *sel, *p, *m, *tm, *t, *mm;
+	struct json_object *o, *f, *sp, *sa, *sel, *p, *m, *tm, *t, *mm, *lk;
 	char *raw = NULL;
 
 	fx_full_event(&ev);
@@ -626,6 +632,20 @@ TEST(full_event_json_has_every_text_fact)
 	EXPECT_JSTR(m, "dst", "0.0.0.0/0");
 	EXPECT_JBOOL(m, "socket", 0);
 	EXPECT_JBOOL(m, "dead", 0);
+	/* lookups: socket none, sub and main each a policy, all if_id 7 */
+	lk = get(o, "lookup");
+	EXPECT_EQ(json_object_array_length(lk), 3);
+	expect_keys(AT(lk, 0), lookup_keys);
+	EXPECT_JSTR(AT(lk, 0), "type", "socket");
+	EXPECT_JSTR(AT(lk, 0), "result", "none");
+	EXPECT_JNULL(AT(lk, 0), "index");
+	EXPECT_JSTR(AT(lk, 1), "type", "sub");
+	EXPECT_JSTR(AT(lk, 1), "result", "policy");
+	EXPECT_JINT(AT(lk, 1), "index", 16);
+	EXPECT_JSTR(AT(lk, 2), "type", "main");
+	EXPECT_JINT(AT(lk, 2), "index", 24);
+	EXPECT_JINT(AT(lk, 2), "if_id", 7);
+	EXPECT_JNULL(AT(lk, 2), "error");
 	/* tmpl 0: level use, not reached */
 	tm = get(o, "templates");
 	EXPECT_EQ(json_object_array_length(tm), 3);

@@ -13,6 +13,7 @@
 #define XFRMWHY_RING_MAX	65536
 #define XFRMWHY_RING_DEFAULT	256
 #define XFRMWHY_MAX_DEPTH	6
+#define XFRMWHY_MAX_LOOKUPS	4
 
 /**
  * enum xfrmwhy_reason - which XfrmIn* counter the rejection bumped
@@ -111,6 +112,30 @@ enum xfrmwhy_feature {
 };
 
 /**
+ * enum xfrmwhy_lookup_type - which policies a lookup of the check searched
+ * @XFRMWHY_LOOKUP_TYPE_MAIN: the main policies (XFRM_POLICY_TYPE_MAIN)
+ * @XFRMWHY_LOOKUP_TYPE_SUB: the sub policies (XFRM_POLICY_TYPE_SUB)
+ * @XFRMWHY_LOOKUP_TYPE_SOCKET: the packet's socket's own policy
+ */
+enum xfrmwhy_lookup_type {
+	XFRMWHY_LOOKUP_TYPE_MAIN,
+	XFRMWHY_LOOKUP_TYPE_SUB,
+	XFRMWHY_LOOKUP_TYPE_SOCKET,
+};
+
+/**
+ * enum xfrmwhy_lookup_result - what a policy lookup returned
+ * @XFRMWHY_LOOKUP_RESULT_NONE: no policy matched
+ * @XFRMWHY_LOOKUP_RESULT_POLICY: a policy matched (index)
+ * @XFRMWHY_LOOKUP_RESULT_ERROR: the lookup failed (error)
+ */
+enum xfrmwhy_lookup_result {
+	XFRMWHY_LOOKUP_RESULT_NONE,
+	XFRMWHY_LOOKUP_RESULT_POLICY,
+	XFRMWHY_LOOKUP_RESULT_ERROR,
+};
+
+/**
  * enum xfrmwhy_hook_mode - how the policy data of events is obtained
  * @XFRMWHY_HOOK_EXACT: the policy the kernel looked up
  * @XFRMWHY_HOOK_APPROXIMATE: no lookup probe: no policy data
@@ -185,9 +210,22 @@ enum xfrmwhy_ev_attr {
 	XFRMWHY_EV_A_EXTRA_SA,
 	XFRMWHY_EV_A_NETNS_ID,
 	XFRMWHY_EV_A_NETNS_GONE,
+	XFRMWHY_EV_A_LOOKUP,
 
 	__XFRMWHY_EV_A_MAX,
 	XFRMWHY_EV_A_MAX = (__XFRMWHY_EV_A_MAX - 1)
+};
+
+enum xfrmwhy_lk_attr {
+	XFRMWHY_LK_A_UNSPEC,
+	XFRMWHY_LK_A_TYPE,
+	XFRMWHY_LK_A_RESULT,
+	XFRMWHY_LK_A_INDEX,
+	XFRMWHY_LK_A_IF_ID,
+	XFRMWHY_LK_A_ERROR,
+
+	__XFRMWHY_LK_A_MAX,
+	XFRMWHY_LK_A_MAX = (__XFRMWHY_LK_A_MAX - 1)
 };
 
 enum xfrmwhy_flow_attr {
