@@ -149,6 +149,11 @@ doc-check: cli
 install-check: cli
 	@$(SCRIPTS)/install-check --kernel $(KERNEL)
 
+# The admin guide's exit codes and limits, from where they are defined.
+.PHONY: doc-tables
+doc-tables:
+	@$(SCRIPTS)/doc-tables
+
 # The admin guide's memory table, from the module built for KERNEL (pahole).
 .PHONY: doc-sizes
 doc-sizes:

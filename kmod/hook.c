@@ -43,6 +43,7 @@
 #include "explain.h"
 #include "hook.h"
 #include "ring.h"
+#include "limits.h"
 
 /* The counters __xfrm_policy_check() bumps, by reason. */
 static const u8 xw_mib[__XFRMWHY_REASON_MAX] = {
@@ -503,7 +504,8 @@ static void probe_reset(struct kretprobe *rp)
 	memset(&rp->kp, 0, sizeof(rp->kp));
 	rp->kp.symbol_name = sym;
 	rp->nmissed = 0;
-	rp->maxactive = max_t(int, 64, 8 * num_possible_cpus());
+	rp->maxactive = max_t(int, XW_PROBE_INSTANCES_MIN,
+			      XW_PROBE_INSTANCES_PER_CPU * num_possible_cpus());
 }
 
 static u64 xw_missed_total;

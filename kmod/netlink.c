@@ -20,6 +20,7 @@
 #include "config.h"
 #include "event.h"
 #include "hook.h"
+#include "limits.h"
 #include "netlink.h"
 #include "ring.h"
 #include "netlink-gen.h"
@@ -650,7 +651,8 @@ static bool xw_has_listeners(struct net *net)
 static void xw_notify_committed(struct net *net)
 {
 	if (xw_has_listeners(net) && !delayed_work_pending(&xw_notify_work))
-		schedule_delayed_work(&xw_notify_work, msecs_to_jiffies(5));
+		schedule_delayed_work(&xw_notify_work,
+				      msecs_to_jiffies(XW_NOTIFY_DELAY_MS));
 }
 
 /* Multicast @msg (@n events) in @net; true if some listener got it. */
@@ -769,7 +771,7 @@ static void xw_notify_fn(struct work_struct *work)
 {
 	struct xw_notify *b;
 	struct xw_event *ev;
-	int cpu, budget = 1024;
+	int cpu, budget = XW_NOTIFY_BUDGET;
 	u64 pos;
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL);

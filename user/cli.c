@@ -296,9 +296,10 @@ static void main_usage(FILE *out)
 	      "                    /proc/PID/ns/net\n"
 	      "  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
 	      "\n"
-	      "Exit codes: 0 ok, 1 usage or other error, 2 module not loaded,\n"
-	      "3 permission denied (needs CAP_NET_ADMIN), 4 run --fail-on-drop:\n"
-	      "undeclared drops.\n", out);
+	      "Exit codes:\n", out);
+#define XW_EXIT_HELP(name, code, text) fprintf(out, "  %d  %s\n", code, text);
+	XW_EXIT_CODES(XW_EXIT_HELP)
+#undef XW_EXIT_HELP
 }
 
 int xw_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)

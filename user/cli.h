@@ -15,16 +15,19 @@
 #include "run.h"
 
 /*
- * Exit codes, documented in Documentation/admin-guide.md ("Exit codes");
- * scripts/doc-check compares the two.
+ * Exit codes: the one list, which the help prints and scripts/doc-tables
+ * renders into the admin guide's table ("Exit codes").
  */
-enum {
-	XW_EXIT_OK = 0,
-	XW_EXIT_USAGE = 1,	/* also: other errors */
-	XW_EXIT_NOT_LOADED = 2,
-	XW_EXIT_PERM = 3,
-	XW_EXIT_DROPS = 4,	/* run --fail-on-drop: undeclared drops */
-};
+#define XW_EXIT_CODES(X)						\
+	X(OK, 0, "success")						\
+	X(USAGE, 1, "usage error or another error; the message says what to do") \
+	X(NOT_LOADED, 2, "the module is not loaded")			\
+	X(PERM, 3, "permission denied (needs CAP_NET_ADMIN)")		\
+	X(DROPS, 4, "run --fail-on-drop: the command caused drops that no --expect declares")
+
+#define XW_EXIT_ENUM(name, code, text) XW_EXIT_##name = code,
+enum { XW_EXIT_CODES(XW_EXIT_ENUM) };
+#undef XW_EXIT_ENUM
 
 enum xw_cmd {
 	XW_CMD_STATUS,

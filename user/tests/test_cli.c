@@ -233,9 +233,12 @@ TEST(cli_help_from_tables)
 		"                    /proc/PID/ns/net\n"
 		"  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
 		"\n"
-		"Exit codes: 0 ok, 1 usage or other error, 2 module not loaded,\n"
-		"3 permission denied (needs CAP_NET_ADMIN), 4 run --fail-on-drop:\n"
-		"undeclared drops.\n");
+		"Exit codes:\n"
+		"  0  success\n"
+		"  1  usage error or another error; the message says what to do\n"
+		"  2  the module is not loaded\n"
+		"  3  permission denied (needs CAP_NET_ADMIN)\n"
+		"  4  run --fail-on-drop: the command caused drops that no --expect declares\n");
 	free(m);
 	m = help("help", NULL);
 	EXPECT_CONTAINS(m, "\n  clear     discard buffered events\n");
