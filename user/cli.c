@@ -18,11 +18,11 @@
 enum opt_id {
 	O_JSON = 256, O_NETNS, O_FAMILY, O_REASONS, O_RATE,
 	O_RING, O_PEEK, O_NO_SAD, O_JSON_OUT, O_FAIL_ON_DROP, O_EXPECT,
-	O_HELP,
+	O_VERSION, O_HELP,
 };
 
 #define BIT(o) (1u << ((o) - O_JSON))
-#define GLOBAL_OPTS (BIT(O_JSON) | BIT(O_NETNS) | BIT(O_HELP))
+#define GLOBAL_OPTS (BIT(O_JSON) | BIT(O_NETNS) | BIT(O_VERSION) | BIT(O_HELP))
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -36,6 +36,7 @@ static const struct option long_opts[] = {
 	{ "json-out", required_argument, NULL, O_JSON_OUT },
 	{ "fail-on-drop", no_argument, NULL, O_FAIL_ON_DROP },
 	{ "expect", required_argument, NULL, O_EXPECT },
+	{ "version", no_argument, NULL, O_VERSION },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -64,6 +65,7 @@ static const struct {
 				    "write the command's events to FILE as JSON Lines" },
 	[O_FAIL_ON_DROP - O_JSON] = { NULL, NULL, NULL },
 	[O_EXPECT - O_JSON]	= { "REASON[=N]", "REASON[=N]", NULL },
+	[O_VERSION - O_JSON]	= { NULL, NULL, NULL },
 	[O_HELP - O_JSON]	= { NULL, NULL, NULL },
 };
 
@@ -280,7 +282,7 @@ static void main_usage(FILE *out)
 	struct wrap w;
 	size_t ci;
 
-	fputs("Usage: xfrmwhy [--json] [--netns NAME|PID] COMMAND [OPTIONS]\n"
+	fputs("Usage: xfrmwhy [-j|--json] [--netns NAME|PID] COMMAND [OPTIONS]\n"
 	      "Explain why the kernel dropped inbound IPsec packets at the xfrm policy check.\n"
 	      "\n"
 	      "Commands:\n", out);
@@ -291,9 +293,10 @@ static void main_usage(FILE *out)
 	}
 	fputs("\n"
 	      "Global options:\n"
-	      "  --json            JSON Lines: one object per line\n"
+	      "  -j, --json        JSON Lines: one object per line\n"
 	      "  --netns NAME|PID  only the network namespace /run/netns/NAME or\n"
 	      "                    /proc/PID/ns/net\n"
+	      "  -V, --version     the CLI's version, then exit\n"
 	      "  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
 	      "\n"
 	      "Exit codes:\n", out);
@@ -525,11 +528,17 @@ int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: tests parse many times */
-	while ((c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hjV", long_opts, NULL)) != -1) {
 		if (c == 'h' || c == O_HELP) {
 			main_usage(out);
 			return XW_EXIT_OK;
 		}
+		if (c == 'V' || c == O_VERSION) {
+			fprintf(out, "xfrmwhy %s\n", XW_VERSION);
+			return XW_EXIT_OK;
+		}
+		if (c == 'j')
+			c = O_JSON;
 		if (c == '?' || c == ':')
 			return bad_option(c, argv, NULL, err);
 		if (!(BIT(c) & GLOBAL_OPTS)) {
@@ -567,12 +576,18 @@ int xw_parse_args(int argc, char **argv, struct xw_opts *o, FILE *out,
 	argv += optind;
 	optind = 0;
 	/* run: options up to the command ("+": no permuting past it). */
-	while ((c = getopt_long(argc, argv, o->cmd == XW_CMD_RUN ? "+:h" : ":h",
+	while ((c = getopt_long(argc, argv, o->cmd == XW_CMD_RUN ? "+:hj" : ":hj",
 				long_opts, NULL)) != -1) {
 		if (c == 'h' || c == O_HELP) {
 			cmd_usage(out, ci);
 			return XW_EXIT_OK;
 		}
+		if (c == O_VERSION) {
+			fprintf(out, "xfrmwhy %s\n", XW_VERSION);
+			return XW_EXIT_OK;
+		}
+		if (c == 'j')
+			c = O_JSON;
 		if (c == '?' || c == ':')
 			return bad_option(c, argv, name, err);
 		if (!(BIT(c) & allowed)) {

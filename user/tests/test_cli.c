@@ -185,6 +185,23 @@ TEST(cli_globals_and_help)
 	free(m);
 	EXPECT_EQ(parse(&o, &m, "watch", "--help", NULL), 0);
 	free(m);
+	/* -j is --json (iproute2's habit), before or after the command. */
+	EXPECT_EQ(parse(&o, &m, "-j", "drain", NULL), -1);
+	free(m);
+	EXPECT(o.json);
+	EXPECT_EQ(parse(&o, &m, "summary", "-j", NULL), -1);
+	free(m);
+	EXPECT(o.json);
+	/* --version and -V print the version and stop. */
+	m = help("--version", NULL);
+	EXPECT_STR(m, "xfrmwhy " XW_VERSION "\n");
+	free(m);
+	m = help("-V", "drain", NULL);
+	EXPECT_STR(m, "xfrmwhy " XW_VERSION "\n");
+	free(m);
+	m = help("drain", "--version", NULL);
+	EXPECT_STR(m, "xfrmwhy " XW_VERSION "\n");
+	free(m);
 
 	/* --netns with a path or a PID resolves to the netns inode. */
 	EXPECT_EQ(stat("/proc/self/ns/net", &st), 0);
@@ -213,7 +230,7 @@ TEST(cli_help_from_tables)
 
 	m = help("--help", NULL);
 	EXPECT_STR(m,
-		"Usage: xfrmwhy [--json] [--netns NAME|PID] COMMAND [OPTIONS]\n"
+		"Usage: xfrmwhy [-j|--json] [--netns NAME|PID] COMMAND [OPTIONS]\n"
 		"Explain why the kernel dropped inbound IPsec packets at the xfrm policy check.\n"
 		"\n"
 		"Commands:\n"
@@ -228,9 +245,10 @@ TEST(cli_help_from_tables)
 		"  run       run a command with capture on and report the drops it caused\n"
 		"\n"
 		"Global options:\n"
-		"  --json            JSON Lines: one object per line\n"
+		"  -j, --json        JSON Lines: one object per line\n"
 		"  --netns NAME|PID  only the network namespace /run/netns/NAME or\n"
 		"                    /proc/PID/ns/net\n"
+		"  -V, --version     the CLI's version, then exit\n"
 		"  -h, --help        this help; 'xfrmwhy COMMAND --help' for a command\n"
 		"\n"
 		"Exit codes:\n"
