@@ -42,6 +42,14 @@ struct xw_pol {
 	bool socket, dead, packet_offload;
 };
 
+/* The IPsec packet as it arrived, for drops before decryption. */
+struct xw_outer {
+	struct xw_addr src, dst;
+	u32 spi, seq, mark;
+	u8 proto;
+	bool present, has_seq;
+};
+
 /* One policy lookup of the check, as it returned. */
 struct xw_lookup_info {
 	u32 index;		/* of the policy found */
@@ -72,6 +80,7 @@ struct xw_event {
 	s8 extra;		/* secpath index of a leftover tunnel SA, -1 */
 	s8 failed;		/* the template the check failed on, -1 */
 	struct xw_flow flow;
+	struct xw_outer outer;
 	struct xw_sa sa[XW_MAX_DEPTH];
 	struct xw_pol pol[2];
 	struct xw_tmpl_info tmpl[XW_MAX_DEPTH];

@@ -120,6 +120,38 @@ void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 	}
 }
 
+/**
+ * xw_fill_outer() - copy the IPsec packet as the state stage saw it
+ * @ev: the event
+ * @skb: the packet, its network header the outer IP header
+ * @family: the outer family
+ * @spi: the SPI the state lookup used (network order)
+ * @seq: the header's sequence number (network order), if @has_seq
+ * @has_seq: the header has one (ESP, AH)
+ *
+ * The protocol is the outer header's: after UDP decapsulation the kernel
+ * has rewritten it to ESP there, and IPv6's is the byte at IP6CB's nhoff.
+ */
+void xw_fill_outer(struct xw_event *ev, struct sk_buff *skb, u16 family,
+		   __be32 spi, __be32 seq, bool has_seq)
+{
+	struct xw_outer *o = &ev->outer;
+	struct xw_flow f = { };
+
+	flow_from_header(&f, skb, family);
+	o->present = true;
+	o->src = f.src;
+	o->dst = f.dst;
+	o->proto = f.proto;
+	if (family == AF_INET6 &&
+	    skb_network_header(skb) + IP6CB(skb)->nhoff < skb_tail_pointer(skb))
+		o->proto = skb_network_header(skb)[IP6CB(skb)->nhoff];
+	o->spi = ntohl(spi);
+	o->seq = ntohl(seq);
+	o->has_seq = has_seq;
+	o->mark = skb->mark;
+}
+
 /* The SA's facts (event.h): one line per attribute, in any order. */
 static void copy_facts(u32 *f, const struct xfrm_state *x)
 {

@@ -17,6 +17,8 @@ struct xfrm_policy;
 
 void xw_fill_flow(struct xw_event *ev, struct net *net, struct sk_buff *skb,
 		  u16 family, int reverse);
+void xw_fill_outer(struct xw_event *ev, struct sk_buff *skb, u16 family,
+		   __be32 spi, __be32 seq, bool has_seq);
 void xw_fill_secpath(struct xw_event *ev, const struct sec_path *sp);
 void xw_fill_policies(struct xw_event *ev, struct xfrm_policy *const *pols,
 		      int npols, u8 dir, bool socket);

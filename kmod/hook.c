@@ -45,8 +45,13 @@
 #include "ring.h"
 #include "limits.h"
 
-/* The counters __xfrm_policy_check() bumps, by reason. */
-static const u8 xw_mib[__XFRMWHY_REASON_MAX] = {
+/*
+ * The counters __xfrm_policy_check() bumps, by reason: those up to
+ * buffer-error; the later reasons are other stages' (state_drop()).
+ */
+#define XW_CHECK_REASONS (XFRMWHY_REASON_BUFFER_ERROR + 1)
+
+static const u8 xw_mib[XW_CHECK_REASONS] = {
 	[XFRMWHY_REASON_TMPL_MISMATCH]	= LINUX_MIB_XFRMINTMPLMISMATCH,
 	[XFRMWHY_REASON_NO_POLICY]	= LINUX_MIB_XFRMINNOPOLS,
 	[XFRMWHY_REASON_POLICY_BLOCK]	= LINUX_MIB_XFRMINPOLBLOCK,
@@ -66,7 +71,7 @@ static const u8 xw_mib[__XFRMWHY_REASON_MAX] = {
 
 struct xw_mib_snap {
 	struct net *net;
-	unsigned long v[__XFRMWHY_REASON_MAX];
+	unsigned long v[XW_CHECK_REASONS];
 };
 
 /* Per-invocation state of one policy check (kretprobe instance data). */
@@ -152,7 +157,7 @@ static void mib_snap(struct xw_mib_snap *s, struct net *net)
 	int i;
 
 	s->net = net;
-	for (i = 1; i < __XFRMWHY_REASON_MAX; i++)
+	for (i = 1; i < XW_CHECK_REASONS; i++)
 		s->v[i] = READ_ONCE(mib->mibs[xw_mib[i]]);
 }
 
@@ -165,7 +170,7 @@ static int mib_moved(const struct xw_mib_snap *s)
 	if (!s->net)
 		return XFRMWHY_REASON_UNKNOWN;
 	mib = this_cpu_ptr(s->net->mib.xfrm_statistics);
-	for (i = 1; i < __XFRMWHY_REASON_MAX; i++)
+	for (i = 1; i < XW_CHECK_REASONS; i++)
 		if (READ_ONCE(mib->mibs[xw_mib[i]]) != s->v[i])
 			return i;
 	return XFRMWHY_REASON_UNKNOWN;
@@ -300,40 +305,67 @@ static u32 lookup_if_id(const struct sk_buff *skb, const struct sec_path *sp)
 	return sp->xvec[sp->len - 1]->if_id;
 }
 
-static void record(struct xw_check *c, struct net *net, int reason,
-		   bool exact)
+/*
+ * Claim a slot for an event of @net and fill its header, or count it lost.
+ * With preemption off (a probe handler): the slot is this CPU's.
+ */
+static struct xw_event *event_start(struct net *net, struct net_device *dev,
+				    u8 dir, u16 family, int reason, bool exact,
+				    u64 *pos)
 {
-	struct xfrm_policy *pols[2];
-	struct xw_event *ev;
-	struct sec_path *sp;
 	int cpu = smp_processor_id();
-	bool socket = false;
-	int npols = 0;
-	u64 pos;
+	struct xw_event *ev;
 
 	if (!xw_ratelimit_ok(cpu))
 		goto lost;
-	ev = xw_ring_reserve(cpu, xw_net(net), xw_net_guest(net), &pos);
+	ev = xw_ring_reserve(cpu, xw_net(net), xw_net_guest(net), pos);
 	if (!ev)
 		goto lost;
 
 	/*
 	 * Only the fixed part: the fill functions write every field of each
-	 * SA, policy, template and lookup they count, xw_explain() every verdict,
-	 * and the rest of the 1.3 KiB slot is never read.
+	 * SA, policy, template and lookup they count, xw_explain() every
+	 * verdict, and the rest of the 1.3 KiB slot is never read.
 	 */
 	memset(ev, 0, offsetof(struct xw_event, sa));
 	ev->time_ns = ktime_get_real_ns();
 	ev->cpu = cpu;
 	ev->netns = net->ns.inum;
 	ev->netns_id = xw_net(net)->id;
-	ev->ifindex = c->skb->dev->ifindex;
-	strscpy(ev->ifname, c->skb->dev->name, sizeof(ev->ifname));
-	ev->dir = c->dir & XFRM_POLICY_MASK;
-	ev->family = c->family;
+	ev->ifindex = dev->ifindex;
+	strscpy(ev->ifname, dev->name, sizeof(ev->ifname));
+	ev->dir = dir;
+	ev->family = family;
 	ev->reason = reason;
 	ev->exact = exact;
+	ev->extra = -1;
+	ev->failed = -1;
+	return ev;
+lost:
+	count(net, XW_COUNT_LOST);
+	return NULL;
+}
 
+static void event_commit(struct net *net, u64 pos)
+{
+	xw_ring_commit(smp_processor_id(), pos, net);
+	count(net, XW_COUNT_RECORDED);
+}
+
+static void record(struct xw_check *c, struct net *net, int reason,
+		   bool exact)
+{
+	struct xfrm_policy *pols[2];
+	struct xw_event *ev;
+	struct sec_path *sp;
+	bool socket = false;
+	int npols = 0;
+	u64 pos;
+
+	ev = event_start(net, c->skb->dev, c->dir & XFRM_POLICY_MASK,
+			 c->family, reason, exact, &pos);
+	if (!ev)
+		return;
 	xw_fill_flow(ev, net, c->skb, c->family, c->dir & ~XFRM_POLICY_MASK);
 	sp = skb_sec_path(c->skb);
 	ev->lookup_if_id = exact ? c->if_id : lookup_if_id(c->skb, sp);
@@ -351,17 +383,22 @@ static void record(struct xw_check *c, struct net *net, int reason,
 	}
 	xw_fill_policies(ev, pols, npols, ev->dir, socket);
 	xw_explain(ev, sp, ev->lookup_if_id);
-	xw_ring_commit(cpu, pos, net);
-	count(net, XW_COUNT_RECORDED);
-	return;
-lost:
-	count(net, XW_COUNT_LOST);
+	event_commit(net, pos);
+}
+
+/* Does a capture config of @net, or the global one, take this drop? */
+static bool wanted(struct net *net, u16 family, int reason)
+{
+	struct xw_net *xn = xw_net(net);
+
+	return (READ_ONCE(xw_global_cfg.enabled) &&
+		cfg_match(&xw_global_cfg, family, reason)) ||
+	       (READ_ONCE(xn->cfg.enabled) && cfg_match(&xn->cfg, family, reason));
 }
 
 static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct xw_check *c = (struct xw_check *)ri->data;
-	struct xw_net *xn;
 	struct net *net;
 	bool exact;
 	int reason;
@@ -407,11 +444,7 @@ static int check_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		if (!exact && !lookup_armed() && !READ_ONCE(xw_lookup_broken))
 			queue_work(xw_system_wq, &xw_arm_work);
 	}
-	xn = xw_net(net);
-	if (!((READ_ONCE(xw_global_cfg.enabled) &&
-	       cfg_match(&xw_global_cfg, c->family, reason)) ||
-	      (READ_ONCE(xn->cfg.enabled) &&
-	       cfg_match(&xn->cfg, c->family, reason)))) {
+	if (!wanted(net, c->family, reason)) {
 		count(net, XW_COUNT_FILTERED);
 		return 0;
 	}
@@ -496,6 +529,66 @@ static struct kretprobe xw_probe_sk_lookup = {
 	.handler	= sk_lookup_return,
 };
 
+/*
+ * The state stage.  xfrm_input() calls xfrm_audit_state_notfound() right
+ * after it counts XfrmInNoStates, and for nothing else; its twin _simple()
+ * follows the same count in xfrm6_input_addr() (Mobile IPv6), without an
+ * SPI.  A kprobe there costs nothing until a packet is dropped.  Handlers
+ * run with preemption off, in the packet's context (softirq, or a crypto
+ * completion): the ring is trylocked with interrupts off, so any is fine.
+ */
+static void state_drop(struct sk_buff *skb, u16 family, int reason,
+		       __be32 spi, __be32 seq, bool has_seq)
+{
+	struct xw_event *ev;
+	struct net *net;
+	u64 pos;
+
+	if (!skb || !skb->dev)
+		return;
+	net = dev_net(skb->dev);
+	if (!capturing(net))
+		return;
+	if (!wanted(net, family, reason)) {
+		count(net, XW_COUNT_FILTERED);
+		return;
+	}
+	ev = event_start(net, skb->dev, XFRM_POLICY_IN, family, reason, true,
+			 &pos);
+	if (!ev)
+		return;
+	xw_fill_outer(ev, skb, family, spi, seq, has_seq);
+	event_commit(net, pos);
+}
+
+static int nostate_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	state_drop((struct sk_buff *)regs_get_kernel_argument(regs, 0),
+		   (u16)regs_get_kernel_argument(regs, 1),
+		   XFRMWHY_REASON_NO_STATE,
+		   (__force __be32)(u32)regs_get_kernel_argument(regs, 2),
+		   (__force __be32)(u32)regs_get_kernel_argument(regs, 3), true);
+	return 0;
+}
+
+static int nostate_simple_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	state_drop((struct sk_buff *)regs_get_kernel_argument(regs, 0),
+		   (u16)regs_get_kernel_argument(regs, 1),
+		   XFRMWHY_REASON_NO_STATE, 0, 0, false);
+	return 0;
+}
+
+/* The drop probes of the state stage; each one where the kernel has it. */
+static struct kprobe xw_state_probes[] = {
+	{ .symbol_name = "xfrm_audit_state_notfound",
+	  .pre_handler = nostate_pre },
+	{ .symbol_name = "xfrm_audit_state_notfound_simple",
+	  .pre_handler = nostate_simple_pre },
+};
+
+static bool xw_state_ok[ARRAY_SIZE(xw_state_probes)];	/* cfg mutex */
+
 static void probe_reset(struct kretprobe *rp)
 {
 	/* register_kretprobe() keeps state in the struct: start clean. */
@@ -509,6 +602,55 @@ static void probe_reset(struct kretprobe *rp)
 }
 
 static u64 xw_missed_total;
+
+/* Register what this kernel has of them.  Called with xw_cfg_mutex held. */
+static void state_arm(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++) {
+		struct kprobe *kp = &xw_state_probes[i];
+		kprobe_pre_handler_t pre = kp->pre_handler;
+		const char *sym = kp->symbol_name;
+
+		/* register_kprobe() keeps state in the struct. */
+		memset(kp, 0, sizeof(*kp));
+		kp->symbol_name = sym;
+		kp->pre_handler = pre;
+		xw_state_ok[i] = !register_kprobe(kp);
+	}
+	if (!xw_state_ok[0])
+		pr_info("xfrmwhy: cannot probe xfrm_audit_state_notfound (CONFIG_AUDITSYSCALL?): XfrmInNoStates not covered\n");
+}
+
+/* Unregister them, after one grace period.  Called with xw_cfg_mutex held. */
+static void state_disarm(void)
+{
+	struct kprobe *kps[ARRAY_SIZE(xw_state_probes)];
+	int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++)
+		if (xw_state_ok[i])
+			kps[n++] = &xw_state_probes[i];
+	if (n)
+		unregister_kprobes(kps, n);
+	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++) {
+		if (xw_state_ok[i])
+			xw_missed_total += READ_ONCE(xw_state_probes[i].nmissed);
+		xw_state_ok[i] = false;
+	}
+}
+
+static u64 state_missed(void)
+{
+	u64 n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++)
+		if (xw_state_ok[i])
+			n += READ_ONCE(xw_state_probes[i].nmissed);
+	return n;
+}
 
 /* Put the lookup probes in place.  Called with xw_cfg_mutex held. */
 static void lookup_arm(void)
@@ -602,6 +744,7 @@ int xw_hooks_enable(void)
 		lookup_disarm();
 		return err;
 	}
+	state_arm();
 	xw_active = true;
 	return 0;
 }
@@ -635,6 +778,7 @@ void xw_hooks_disable(void)
 			rps[n++] = &xw_probe_sk_lookup;
 	}
 	unregister_kretprobes(rps, n);
+	state_disarm();
 	xw_sk_lookup_ok = false;
 	xw_missed_total += probe_missed(&xw_probe_check);
 	for_each_possible_cpu(cpu)
@@ -705,13 +849,13 @@ u8 xw_hooks_mode(void)
  * or filtered count can account for: status shows them so that a broken
  * accounting identity says why.
  *
- * Return: missed hits of the check probe (re-entry and instances) since
- * load.
+ * Return: missed hits of the check probe (re-entry and instances) and of
+ * the state stage's probes (re-entry) since load.
  */
 u64 xw_hooks_missed(void)
 {
 	return xw_missed_total +
-	       (xw_active ? probe_missed(&xw_probe_check) : 0);
+	       (xw_active ? probe_missed(&xw_probe_check) + state_missed() : 0);
 }
 
 /**
@@ -734,6 +878,8 @@ u32 xw_features(void)
 	f |= 1u << XFRMWHY_FEATURE_SUB_POLICY;
 #endif
 	f |= 1u << XFRMWHY_FEATURE_POLICY_DEFAULT;
+	if (READ_ONCE(xw_active) && xw_state_ok[0])
+		f |= 1u << XFRMWHY_FEATURE_NO_STATE;
 #ifdef XFRMWHY_HAVE_MCGRP_PERM
 	f |= 1u << XFRMWHY_FEATURE_NOTIFY;
 #endif

@@ -363,6 +363,22 @@ static int put_flow(struct sk_buff *skb, const struct xw_event *ev)
 	return 0;
 }
 
+static int put_outer(struct sk_buff *skb, const struct xw_event *ev)
+{
+	const struct xw_outer *o = &ev->outer;
+	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_OUTER);
+
+	if (!nest || put_addr(skb, XFRMWHY_OUTER_A_SRC, &o->src, ev->family) ||
+	    put_addr(skb, XFRMWHY_OUTER_A_DST, &o->dst, ev->family) ||
+	    nla_put_u8(skb, XFRMWHY_OUTER_A_PROTO, o->proto) ||
+	    nla_put_u32(skb, XFRMWHY_OUTER_A_SPI, o->spi) ||
+	    (o->has_seq && nla_put_u32(skb, XFRMWHY_OUTER_A_SEQ, o->seq)) ||
+	    nla_put_u32(skb, XFRMWHY_OUTER_A_MARK, o->mark))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int put_sa(struct sk_buff *skb, const struct xw_sa *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, XFRMWHY_EV_A_SA);
@@ -467,8 +483,10 @@ static int put_event(struct sk_buff *skb, const struct xw_event *ev)
 	    nla_put_u8(skb, XFRMWHY_EV_A_FAMILY, ev->family) ||
 	    nla_put_u8(skb, XFRMWHY_EV_A_REASON, ev->reason) ||
 	    nla_put_u8(skb, XFRMWHY_EV_A_EXACT, ev->exact) ||
-	    nla_put_u32(skb, XFRMWHY_EV_A_LOOKUP_IF_ID, ev->lookup_if_id) ||
-	    put_flow(skb, ev))
+	    nla_put_u32(skb, XFRMWHY_EV_A_LOOKUP_IF_ID, ev->lookup_if_id))
+		return -EMSGSIZE;
+	/* Before decryption there is no flow, only the packet. */
+	if (ev->outer.present ? put_outer(skb, ev) : put_flow(skb, ev))
 		return -EMSGSIZE;
 	for (i = 0; i < ev->nsa; i++)
 		if (put_sa(skb, &ev->sa[i]))

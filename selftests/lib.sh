@@ -5,6 +5,11 @@
 
 IP=/usr/bin/ip		# iproute2's, never busybox's applet
 XFRMWHY=${XFRMWHY:-xfrmwhy}
+# Every probe the module registers, as /sys/kernel/debug/kprobes/list
+# names them: the check, the two lookups, the state stage's two (notfound
+# and notfound_simple).  While capturing: 3, and 2 more while the lookup
+# probes are armed.
+XW_PROBE_RE='__xfrm_policy_check|xfrm_policy_lookup_bytype|xfrm_sk_policy_lookup|xfrm_audit_state_notfound'
 SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 XW_SEND=$SELFTESTS/xw-send
 KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4

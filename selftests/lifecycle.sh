@@ -58,7 +58,7 @@ RANDOM=$seed
 
 PARAMS=/sys/module/xfrmwhy/parameters
 KPROBES=/sys/kernel/debug/kprobes/list
-PROBE_RE='__xfrm_policy_check|xfrm_policy_lookup_bytype|xfrm_sk_policy_lookup'
+PROBE_RE=$XW_PROBE_RE
 QUIET_EVERY=50
 MAX_EXTRAS=3
 MAX_ERRORS=25
@@ -176,7 +176,7 @@ check_capture_on() {
 	for l in "${PROBES[@]}"; do
 		[[ $l == *__xfrm_policy_check* ]] && nc=$((nc + 1))
 	done
-	[ "$nc" -eq 1 ] && [ ${#PROBES[@]} -le 3 ] ||
+	[ "$nc" -eq 1 ] && [ ${#PROBES[@]} -le 5 ] ||
 		e_off+=("op $OPNUM ($OPDESC): capturing, but the probes are: ${PROBES[*]:-none}")
 }
 

@@ -33,7 +33,7 @@ stop_bg() {
 trap 'stop_bg; ns_cleanup; xw_unload' EXIT
 ktap_plan 8
 
-probes() { grep -cE '__xfrm_policy_check|xfrm_policy_lookup_bytype|xfrm_sk_policy_lookup' "$KPROBES"; }
+probes() { grep -cE "$XW_PROBE_RE" "$KPROBES"; }
 
 # The issue's own reproducer: module exit disabled the hooks, then each
 # namespace's exit turned them on again for the namespace still capturing.
@@ -41,7 +41,7 @@ t_unload_with_netns_capture() {
 	ns_add X
 	modprobe xfrmwhy enable=1 || { fail "modprobe"; return; }
 	in_ns X "$XFRMWHY" enable >/dev/null || fail "enable in X"
-	assert_eq "probes while capturing" "$(probes)" 1
+	assert_eq "probes while capturing" "$(probes)" 3
 	rmmod xfrmwhy || fail "rmmod"
 	assert_eq "probes after unload" "$(probes)" 0
 	cat "$KPROBES" >/dev/null || fail "reading the kprobe list"

@@ -10,7 +10,7 @@
 #include "event.h"
 #include "print.h"
 
-const char *const xw_enum_reason[8] = {
+const char *const xw_enum_reason[9] = {
 	[0] = "unknown",
 	[1] = "tmpl_mismatch",
 	[2] = "no_policy",
@@ -19,6 +19,7 @@ const char *const xw_enum_reason[8] = {
 	[5] = "hdr_error",
 	[6] = "policy_error",
 	[7] = "buffer_error",
+	[8] = "no_state",
 };
 
 const char *const xw_enum_mismatch[11] = {
@@ -41,13 +42,14 @@ const char *const xw_enum_dir[3] = {
 	[2] = "fwd",
 };
 
-const char *const xw_enum_feature[6] = {
+const char *const xw_enum_feature[7] = {
 	[0] = "lookup_probe",
 	[1] = "sk_lookup_probe",
 	[2] = "verified_cnt",
 	[3] = "sub_policy",
 	[4] = "policy_default",
 	[5] = "notify",
+	[6] = "no_state",
 };
 
 const char *const xw_enum_lookup_type[3] = {
@@ -147,6 +149,15 @@ static struct nla_policy xw_lookup_policy[XFRMWHY_LK_A_MAX + 1] = {
 	[XFRMWHY_LK_A_ERROR] = { .type = NLA_U32 },
 };
 
+static struct nla_policy xw_outer_policy[XFRMWHY_OUTER_A_MAX + 1] = {
+	[XFRMWHY_OUTER_A_SRC] = { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
+	[XFRMWHY_OUTER_A_DST] = { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
+	[XFRMWHY_OUTER_A_PROTO] = { .type = NLA_U8 },
+	[XFRMWHY_OUTER_A_SPI] = { .type = NLA_U32 },
+	[XFRMWHY_OUTER_A_SEQ] = { .type = NLA_U32 },
+	[XFRMWHY_OUTER_A_MARK] = { .type = NLA_U32 },
+};
+
 static struct nla_policy xw_event_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_SEQ] = { .type = NLA_U64 },
 	[XFRMWHY_EV_A_TIME_NS] = { .type = NLA_U64 },
@@ -169,6 +180,7 @@ static struct nla_policy xw_event_policy[XFRMWHY_EV_A_MAX + 1] = {
 	[XFRMWHY_EV_A_NETNS_ID] = { .type = NLA_U64 },
 	[XFRMWHY_EV_A_NETNS_GONE] = { .type = NLA_FLAG },
 	[XFRMWHY_EV_A_LOOKUP] = { .type = NLA_NESTED },
+	[XFRMWHY_EV_A_OUTER] = { .type = NLA_NESTED },
 };
 
 struct nla_policy xw_main_policy[XFRMWHY_A_MAX + 1] = {
@@ -540,6 +552,49 @@ int xw_lookup_parse(struct nlattr *nest, struct xw_lookup *out)
 	return 0;
 }
 
+int xw_outer_parse(struct nlattr *nest, struct xw_outer *out)
+{
+	struct nlattr *tb[XFRMWHY_OUTER_A_MAX + 1];
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, XFRMWHY_OUTER_A_MAX, nest, xw_outer_policy);
+	if (err < 0)
+		return err;
+	out->present = true;
+	if (tb[XFRMWHY_OUTER_A_SRC]) {
+		err = xw_addr_decode(tb[XFRMWHY_OUTER_A_SRC], &out->src);
+		if (err < 0)
+			return err;
+		out->has_src = true;
+	}
+	if (tb[XFRMWHY_OUTER_A_DST]) {
+		err = xw_addr_decode(tb[XFRMWHY_OUTER_A_DST], &out->dst);
+		if (err < 0)
+			return err;
+		out->has_dst = true;
+	}
+	if (tb[XFRMWHY_OUTER_A_PROTO]) {
+		out->has_proto = true;
+		out->proto = nla_get_u8(tb[XFRMWHY_OUTER_A_PROTO]);
+	}
+	if (tb[XFRMWHY_OUTER_A_SPI]) {
+		out->has_spi = true;
+		out->spi = nla_get_u32(tb[XFRMWHY_OUTER_A_SPI]);
+	}
+	if (tb[XFRMWHY_OUTER_A_SEQ]) {
+		out->has_seq = true;
+		out->seq = nla_get_u32(tb[XFRMWHY_OUTER_A_SEQ]);
+	}
+	if (tb[XFRMWHY_OUTER_A_MARK]) {
+		out->has_mark = true;
+		out->mark = nla_get_u32(tb[XFRMWHY_OUTER_A_MARK]);
+	}
+	return 0;
+}
+
 int xw_event_parse(struct nlattr *nest, struct xw_event *out)
 {
 	struct nlattr *tb[XFRMWHY_EV_A_MAX + 1];
@@ -621,6 +676,9 @@ int xw_event_parse(struct nlattr *nest, struct xw_event *out)
 		out->netns_id = nla_get_u64(tb[XFRMWHY_EV_A_NETNS_ID]);
 	}
 	out->netns_gone = tb[XFRMWHY_EV_A_NETNS_GONE] != NULL;
+	err = xw_outer_parse(tb[XFRMWHY_EV_A_OUTER], &out->outer);
+	if (err < 0)
+		return err;
 	/* Repeated nests keep their order: walk them. */
 	nla_for_each_nested(a, nest, rem) {
 		switch (nla_type(a)) {
@@ -1268,6 +1326,69 @@ const struct xw_fieldset xw_lookup_fieldset = {
 	.n = XW_ARRAY_SIZE(xw_lookup_fields),
 };
 
+static const struct xw_field xw_outer_fields[] = {
+	{
+		.attr = XFRMWHY_OUTER_A_SRC,
+		.key = "src",
+		.name = "src",
+		.off = offsetof(struct xw_outer, src),
+		.type = XW_FIELD_ADDR,
+		.fmt = " src %s",
+		.has_off = offsetof(struct xw_outer, has_src),
+	},
+	{
+		.attr = XFRMWHY_OUTER_A_DST,
+		.key = "dst",
+		.name = "dst",
+		.off = offsetof(struct xw_outer, dst),
+		.type = XW_FIELD_ADDR,
+		.fmt = " dst %s",
+		.has_off = offsetof(struct xw_outer, has_dst),
+	},
+	{
+		.attr = XFRMWHY_OUTER_A_PROTO,
+		.key = "proto",
+		.name = "proto",
+		.off = offsetof(struct xw_outer, proto),
+		.type = XW_FIELD_U8,
+		.fmt = " proto %" PRIu64 "",
+		.has_off = offsetof(struct xw_outer, has_proto),
+	},
+	{
+		.attr = XFRMWHY_OUTER_A_SPI,
+		.key = "spi",
+		.name = "spi",
+		.off = offsetof(struct xw_outer, spi),
+		.type = XW_FIELD_U32,
+		.fmt = " spi 0x%" PRIx64 "",
+		.has_off = offsetof(struct xw_outer, has_spi),
+	},
+	{
+		.attr = XFRMWHY_OUTER_A_SEQ,
+		.key = "seq",
+		.name = "seq",
+		.off = offsetof(struct xw_outer, seq),
+		.type = XW_FIELD_U32,
+		.fmt = " seq %" PRIu64 "",
+		.has_off = offsetof(struct xw_outer, has_seq),
+	},
+	{
+		.attr = XFRMWHY_OUTER_A_MARK,
+		.key = "mark",
+		.name = "mark",
+		.off = offsetof(struct xw_outer, mark),
+		.type = XW_FIELD_U32,
+		.fmt = " mark 0x%" PRIx64 "",
+		.has_off = offsetof(struct xw_outer, has_mark),
+	},
+};
+
+const struct xw_fieldset xw_outer_fieldset = {
+	.name = "outer",
+	.fields = xw_outer_fields,
+	.n = XW_ARRAY_SIZE(xw_outer_fields),
+};
+
 static const struct xw_field xw_event_fields[] = {
 	{
 		.attr = XFRMWHY_EV_A_SEQ,
@@ -1466,6 +1587,15 @@ static const struct xw_field xw_event_fields[] = {
 		.nest = &xw_lookup_fieldset,
 		.count_off = offsetof(struct xw_event, nlookup),
 		.elem_size = sizeof(((struct xw_event *)0)->lookup[0]),
+	},
+	{
+		.attr = XFRMWHY_EV_A_OUTER,
+		.key = "outer",
+		.name = "outer",
+		.off = offsetof(struct xw_event, outer),
+		.type = XW_FIELD_NEST,
+		.fmt = " outer",
+		.nest = &xw_outer_fieldset,
 	},
 };
 

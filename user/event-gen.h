@@ -149,6 +149,22 @@
 	bool has_error; \
 	uint32_t error;
 
+/* outer: The IPsec packet as it arrived, before decryption */
+#define XW_OUTER_FIELDS \
+	bool present; \
+	bool has_src; \
+	struct xw_addr src; \
+	bool has_dst; \
+	struct xw_addr dst; \
+	bool has_proto; \
+	uint8_t proto; \
+	bool has_spi; \
+	uint32_t spi; \
+	bool has_seq; \
+	uint32_t seq; \
+	bool has_mark; \
+	uint32_t mark;
+
 /* event: One rejection by the inbound policy check */
 #define XW_EVENT_FIELDS \
 	bool present; \
@@ -190,13 +206,14 @@
 	bool netns_gone; \
 	int nlookup; \
 	struct xw_lookup lookup[XFRMWHY_MAX_LOOKUPS]; \
+	struct xw_outer outer; \
 	int dropped_entries;
 
 /* The names of the spec's enums, by value (flags: by bit). */
-extern const char *const xw_enum_reason[8];
+extern const char *const xw_enum_reason[9];
 extern const char *const xw_enum_mismatch[11];
 extern const char *const xw_enum_dir[3];
-extern const char *const xw_enum_feature[6];
+extern const char *const xw_enum_feature[7];
 extern const char *const xw_enum_lookup_type[3];
 extern const char *const xw_enum_lookup_result[3];
 extern const char *const xw_enum_hook_mode[3];
@@ -207,6 +224,7 @@ struct xw_sa;
 struct xw_policy;
 struct xw_tmpl;
 struct xw_lookup;
+struct xw_outer;
 struct xw_event;
 struct xw_fieldset;
 
@@ -216,6 +234,7 @@ int xw_sa_parse(struct nlattr *nest, struct xw_sa *out);
 int xw_policy_parse(struct nlattr *nest, struct xw_policy *out);
 int xw_tmpl_parse(struct nlattr *nest, struct xw_tmpl *out);
 int xw_lookup_parse(struct nlattr *nest, struct xw_lookup *out);
+int xw_outer_parse(struct nlattr *nest, struct xw_outer *out);
 int xw_event_parse(struct nlattr *nest, struct xw_event *out);
 
 extern const struct xw_fieldset xw_flow_fieldset;
@@ -224,6 +243,7 @@ extern const struct xw_fieldset xw_sa_fieldset;
 extern const struct xw_fieldset xw_policy_fieldset;
 extern const struct xw_fieldset xw_tmpl_fieldset;
 extern const struct xw_fieldset xw_lookup_fieldset;
+extern const struct xw_fieldset xw_outer_fieldset;
 extern const struct xw_fieldset xw_event_fieldset;
 
 /* Policies of the sets that only status replies use. */

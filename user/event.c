@@ -108,6 +108,7 @@ static const char *const reason_counters[__XFRMWHY_REASON_MAX] = {
 	[XFRMWHY_REASON_HDR_ERROR]	= "XfrmInHdrError",
 	[XFRMWHY_REASON_POLICY_ERROR]	= "XfrmInPolError",
 	[XFRMWHY_REASON_BUFFER_ERROR]	= "XfrmInBufferError",
+	[XFRMWHY_REASON_NO_STATE]	= "XfrmInNoStates",
 };
 
 /* A reason code from a newer module is "unknown" to us. */

@@ -62,6 +62,10 @@ struct xw_lookup {
 	XW_LOOKUP_FIELDS
 };
 
+struct xw_outer {
+	XW_OUTER_FIELDS
+};
+
 struct xw_event {
 	XW_EVENT_FIELDS
 };

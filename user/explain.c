@@ -54,6 +54,8 @@ static const struct {
 		"The policy lookup itself failed: a transient error (memory, a policy being replaced) or an LSM such as SELinux refusing the lookup; if it keeps rising check dmesg, the audit log and ip xfrm policy count." },
 	[XW_HINT_BUFFER_ERROR] = { "buffer_error",
 		"The policies for this flow carry 6 or more templates together, and the inbound check accepts at most 5 (XFRM_MAX_DEPTH - 1): shorten the policy's tmpl list, or the sub-policy's." },
+	[XW_HINT_NO_STATE] = { "no_state",
+		"The peer sends with an SPI this host has no SA for: the two sides' SAs are out of step (a rekey or delete that one side missed, a daemon restarted on one side, a flushed SAD), or the SA exists with another destination address or mark. Compare ip xfrm state on both peers: each outbound SA of one must be an inbound SA of the other; re-establish the IKE connection (ipsec auto --up NAME, swanctl --initiate --child NAME) and look for DPD or delete messages in the daemon's log." },
 	[XW_HINT_UNKNOWN] = { "unknown",
 		"xfrmwhy could not tell which field disagreed: compare ip xfrm policy and ip xfrm state for this flow and watch /proc/net/xfrm_stat in the namespace of the ingress device." },
 };
@@ -173,6 +175,31 @@ static void put_flow(struct sb *s, const struct xw_event *ev)
 	put_endpoint(s, &f->src, ports && f->has_sport, f->sport);
 	put(s, " -> ");
 	put_endpoint(s, &f->dst, ports && f->has_dport, f->dport);
+}
+
+/* "ESP spi 0x00009000 seq 3 192.0.2.2 -> 192.0.2.1 (mark 0x5)" */
+static void put_outer(struct sb *s, const struct xw_outer *o)
+{
+	char sb_[INET6_ADDRSTRLEN], db[INET6_ADDRSTRLEN];
+	const char *pn = xw_proto_name(o->proto);
+	char up[8];
+	size_t i;
+
+	/* "esp" -> "ESP", as the flow's protocols are written. */
+	for (i = 0; pn && pn[i] && i < sizeof(up) - 1; i++)
+		up[i] = (char)(pn[i] - 'a' + 'A');
+	up[i] = '\0';
+	if (pn)
+		put(s, "%s", up);
+	else
+		put(s, "IP proto %u", o->proto);
+	put(s, " spi 0x%08x", o->spi);
+	if (o->has_seq)
+		put(s, " seq %u", o->seq);
+	put(s, " %s -> %s", xw_addr_str(&o->src, sb_, sizeof(sb_)),
+	    xw_addr_str(&o->dst, db, sizeof(db)));
+	if (o->has_mark && o->mark)
+		put(s, " (mark 0x%x)", o->mark);
 }
 
 /*
@@ -577,6 +604,35 @@ static enum xw_hint explain_state(struct sb *s, const struct xw_event *ev)
 	return XW_HINT_STATE_MISMATCH;
 }
 
+/* What the SAD says now about an SPI no SA had at the drop. */
+static void put_sad_nostate(struct sb *s, const struct xw_sad_match *m)
+{
+	char ab[INET6_ADDRSTRLEN];
+	int i, n = m->npeer < XW_SAD_PEER_MAX ? m->npeer : XW_SAD_PEER_MAX;
+
+	if (m->spi_now) {
+		put(s, " An SA with spi 0x%08x (reqid %u) exists now: it was added after the drop.",
+		    m->sa.spi, m->sa.reqid);
+		return;
+	}
+	xw_addr_str(&m->peer, ab, sizeof(ab));
+	if (!m->npeer) {
+		put(s, " This host has no SA from %s at all: the IKE and child SAs with that peer are down on this side, or were never established.",
+		    ab);
+		return;
+	}
+	put(s, " This host has");
+	for (i = 0; i < n; i++)
+		put(s, "%s spi 0x%08x (reqid %u, %" PRIu64 " packets)",
+		    i == 0 ? "" : i == n - 1 && m->npeer == n ? " and" : ",",
+		    m->peer_sa[i].spi, m->peer_sa[i].reqid,
+		    m->peer_sa[i].packets);
+	if (m->npeer > n)
+		put(s, " and %d more", m->npeer - n);
+	put(s, " from %s: the peer still sends on an SA that this side replaced or never installed (a one-sided rekey, or a restart of one side).",
+	    ab);
+}
+
 static void put_sad(struct sb *s, const struct xw_sad_match *m)
 {
 	char ab[INET6_ADDRSTRLEN];
@@ -585,6 +641,10 @@ static void put_sad(struct sb *s, const struct xw_sad_match *m)
 		return;
 	if (m->netns_gone) {
 		put(s, " Its network namespace has been deleted since, and its SAs with it: the expected SA cannot be looked up.");
+		return;
+	}
+	if (m->nostate) {
+		put_sad_nostate(s, m);
 		return;
 	}
 	if (m->found) {
@@ -641,7 +701,10 @@ enum xw_hint xw_explain(const struct xw_event *ev,
 	if (!len)
 		return XW_HINT_UNKNOWN;
 	buf[0] = '\0';
-	put_flow(&s, ev);
+	if (ev->outer.present)
+		put_outer(&s, &ev->outer);
+	else
+		put_flow(&s, ev);
 	if (counter)
 		put(&s, " dropped (%s): ", counter);
 	else
@@ -671,6 +734,13 @@ enum xw_hint xw_explain(const struct xw_event *ev,
 	case XFRMWHY_REASON_BUFFER_ERROR:
 		put(&s, "the policies for this flow hold 6 or more templates, more than the inbound check accepts.");
 		h = XW_HINT_BUFFER_ERROR;
+		break;
+	case XFRMWHY_REASON_NO_STATE:
+		put(&s, "no SA of this host has that SPI%s.",
+		    ev->outer.has_mark && ev->outer.mark ?
+		    " for the packet's destination and mark" :
+		    " for the packet's destination");
+		h = XW_HINT_NO_STATE;
 		break;
 	default:
 		put(&s, "none of the XfrmIn* counters of its namespace moved (it was counted elsewhere, e.g. through an xfrm interface of another namespace).");

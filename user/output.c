@@ -59,6 +59,13 @@ static void flow(struct xw_out *o, const struct xw_event *ev)
 	bool ports = xw_l4_has_ports(f->proto);
 	bool icmp = xw_l4_is_icmp(f->proto);
 
+	if (!f->present) {
+		/* Dropped before decryption: the packet instead (outer()). */
+		xw_print_null(o, XW_JSON, "flow", NULL, NULL);
+		xw_print_u32(o, ev->has_lookup_if_id ? XW_JSON : XW_NULL,
+			     "lookup_if_id", NULL, ev->lookup_if_id);
+		return;
+	}
 	xw_print_text(o, "  flow:");
 	xw_open_object(o, "flow");
 	xw_print_addr(o, XW_ANY, "src", " src %s", &f->src);
@@ -79,6 +86,28 @@ static void flow(struct xw_out *o, const struct xw_event *ev)
 	/* Not the packet's: the xfrm interface's, which the lookup used. */
 	xw_print_u32(o, nz(ev->has_lookup_if_id, ev->lookup_if_id),
 		     "lookup_if_id", " if_id %u", ev->lookup_if_id);
+	xw_print_text(o, "\n");
+}
+
+/* "  packet: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00009000 seq 3" */
+static void outer(struct xw_out *o, const struct xw_outer *p)
+{
+	if (!p->present) {
+		xw_print_null(o, XW_JSON, "outer", NULL, NULL);
+		return;
+	}
+	xw_print_text(o, "  packet:");
+	xw_open_object(o, "outer");
+	xw_print_addr(o, XW_ANY, "src", " src %s", &p->src);
+	xw_print_addr(o, XW_ANY, "dst", " dst %s", &p->dst);
+	xw_print_name(o, XW_ANY, "proto", " proto %s", xw_proto_name(p->proto),
+		      p->proto);
+	xw_print_u32(o, opt(p->has_spi), "spi", " spi 0x%08x", p->spi);
+	xw_print_u32(o, opt(p->has_seq), "seq", " seq %u", p->seq);
+	xw_print_u32(o, nz(p->has_mark, p->mark), "mark", " mark 0x%x",
+		     p->mark);
+	xw_print_fields(o, &xw_outer_fieldset, p, XW_WORDED_OUTER);
+	xw_close_object(o);
 	xw_print_text(o, "\n");
 }
 
@@ -258,6 +287,7 @@ void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 	xw_print_text(o, "\n");
 	xw_print_str(o, XW_ANY, "explanation", "  %s\n", explanation);
 	flow(o, ev);
+	outer(o, &ev->outer);
 	xw_open_array(o, "secpath");
 	for (i = 0; i < ev->nsa; i++)
 		sa(o, i, &ev->sa[i]);

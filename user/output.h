@@ -18,13 +18,14 @@
  * The last attribute of each nest that the event printer words itself;
  * those above come out by their spec names (xw_print_fields()).
  */
-#define XW_WORDED_EVENT		XFRMWHY_EV_A_LOOKUP
+#define XW_WORDED_EVENT		XFRMWHY_EV_A_OUTER
 #define XW_WORDED_FLOW		XFRMWHY_FLOW_A_MARK
 #define XW_WORDED_SA		XFRMWHY_SA_A_KERN
 #define XW_WORDED_SEL		XFRMWHY_SEL_A_IFINDEX
 #define XW_WORDED_POLICY	XFRMWHY_POL_A_DEAD
 #define XW_WORDED_TMPL		XFRMWHY_TMPL_A_EVALUATED
 #define XW_WORDED_LOOKUP	XFRMWHY_LK_A_ERROR
+#define XW_WORDED_OUTER		XFRMWHY_OUTER_A_MARK
 
 void xw_output_event(struct xw_out *o, const struct xw_event *ev,
 		     const char *explanation);

@@ -318,6 +318,38 @@ static bool entry_fits(const struct xw_sad_entry *e, const struct xw_tmpl *t,
 	return true;
 }
 
+/*
+ * An SPI no SA had: is there one now (the SA came after the drop), and
+ * which SAs of the same protocol does this host have from that peer to
+ * that address (the ones the peer should be using)?
+ */
+static void correlate_nostate(const struct xw_sad *sad,
+			      const struct xw_outer *o, struct xw_sad_match *m)
+{
+	size_t i;
+
+	m->looked_up = true;
+	m->nostate = true;
+	m->peer = o->src;
+	m->want_spi = o->spi;
+	for (i = 0; i < sad->n; i++) {
+		const struct xw_sad_entry *e = &sad->e[i];
+
+		if (e->proto != o->proto || !xw_addr_equal(&e->dst, &o->dst))
+			continue;
+		if (e->spi == o->spi) {
+			m->spi_now = true;
+			m->sa = *e;
+			continue;
+		}
+		if (!xw_addr_equal(&e->src, &o->src))
+			continue;
+		if (m->npeer < XW_SAD_PEER_MAX)
+			m->peer_sa[m->npeer] = *e;
+		m->npeer++;
+	}
+}
+
 void xw_sad_correlate(const struct xw_sad *sad, const struct xw_event *ev,
 		      struct xw_sad_match *m)
 {
@@ -333,6 +365,10 @@ void xw_sad_correlate(const struct xw_sad *sad, const struct xw_event *ev,
 	memset(m, 0, sizeof(*m));
 	if (!sad || !sad->ok)
 		return;
+	if (ev->reason == XFRMWHY_REASON_NO_STATE && ev->outer.present) {
+		correlate_nostate(sad, &ev->outer, m);
+		return;
+	}
 	ti = xw_event_failing_tmpl(ev);
 	if (ti < 0)
 		return;

@@ -32,6 +32,9 @@ struct xw_sad {
 	time_t taken;		/* when, for refreshing while watching */
 };
 
+/* The SAs from one peer an XfrmInNoStates explanation names, at most. */
+#define XW_SAD_PEER_MAX 3
+
 /* What explain() says about the SAD; looked_up false = say nothing. */
 struct xw_sad_match {
 	bool looked_up;
@@ -42,6 +45,13 @@ struct xw_sad_match {
 	bool has_using_spi;
 	uint32_t using_spi;		/* the SA the peer used instead */
 	bool netns_gone;		/* no SAD left to look in */
+	/*
+	 * XfrmInNoStates: does an SA with the packet's SPI exist now (added
+	 * since), and which SAs does this host have from that peer.
+	 */
+	bool nostate, spi_now;
+	int npeer;			/* may exceed XW_SAD_PEER_MAX */
+	struct xw_sad_entry peer_sa[XW_SAD_PEER_MAX];
 };
 
 /*

@@ -52,6 +52,7 @@ void fx_seed_event(struct xw_event *ev)
 	ev->reason = XFRMWHY_REASON_TMPL_MISMATCH;
 	ev->exact = true;
 
+	ev->flow.present = true;
 	fx_addr4(&ev->flow.src, "10.0.1.1");
 	fx_addr4(&ev->flow.dst, "10.0.0.1");
 	ev->flow.proto = IPPROTO_ICMP;
@@ -104,6 +105,30 @@ static void fx_lookup(struct xw_lookup *l, uint8_t type, uint8_t result,
 	l->if_id = 7;
 	l->has_index = result == XFRMWHY_LOOKUP_RESULT_POLICY;
 	l->index = index;
+}
+
+/* XfrmInNoStates: ESP spi 0x9000 seq 3 from 192.0.2.2, no SA has it. */
+void fx_nostate_event(struct xw_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = 7;
+	ev->time_ns = 1700000000123456789ull;
+	ev->netns = 4026531840u;
+	ev->ifindex = 2;
+	ev->has_ifname = true;
+	strcpy(ev->ifname, "veth0");
+	ev->dir = XFRMWHY_DIR_IN;
+	ev->family = AF_INET;
+	ev->reason = XFRMWHY_REASON_NO_STATE;
+	ev->exact = true;
+	ev->outer.present = true;
+	fx_addr4(&ev->outer.src, "192.0.2.2");
+	fx_addr4(&ev->outer.dst, "192.0.2.1");
+	ev->outer.has_proto = ev->outer.has_spi = ev->outer.has_seq = true;
+	ev->outer.has_mark = true;
+	ev->outer.proto = IPPROTO_ESP;
+	ev->outer.spi = 0x9000;
+	ev->outer.seq = 3;
 }
 
 void fx_full_event(struct xw_event *ev)

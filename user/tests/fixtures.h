@@ -19,6 +19,7 @@ void fx_seed_event(struct xw_event *ev);
  * the "extra" entry, and an entry beyond the arrays.
  */
 void fx_full_event(struct xw_event *ev);
+void fx_nostate_event(struct xw_event *ev);
 
 #define SEED_EXPLANATION \
 	"ICMP 10.0.1.1 -> 10.0.0.1 dropped (XfrmInTmplMismatch): decrypted by SA spi 0x9ce44e77 reqid 16389 (192.0.2.2 -> 192.0.2.1, tunnel), but inbound policy 10.0.1.0/24 -> 10.0.0.0/24 (index 8) requires reqid 16385. The peer sends this flow into a different tunnel than the one this side expects: look for overlapping or multiple child SAs for the same subnets (e.g. leftsubnets={...} in libreswan)."

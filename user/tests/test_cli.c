@@ -270,7 +270,7 @@ TEST(cli_help_from_tables)
 		"  --family F       only packets of family F (default any)\n"
 		"  --reasons LIST   comma list of: tmpl_mismatch, no_policy, policy_block,\n"
 		"                   state_mismatch, hdr_error, policy_error, buffer_error,\n"
-		"                   unknown, or all\n"
+		"                   no_state, unknown, or all\n"
 		"  --rate-limit N   at most N events per second per CPU (0 = no limit)\n"
 		"  --ring-size N    events buffered per CPU (16..65536)\n");
 	free(m);
@@ -304,8 +304,8 @@ TEST(cli_help_from_tables)
 		"  --expect REASON[=N]   CMD may drop up to N packets (any number without\n"
 		"                        =N) for REASON, one of: tmpl_mismatch, no_policy,\n"
 		"                        policy_block, state_mismatch, hdr_error,\n"
-		"                        policy_error, buffer_error, unknown, or its XfrmIn*\n"
-		"                        counter; repeatable\n");
+		"                        policy_error, buffer_error, no_state, unknown, or\n"
+		"                        its XfrmIn* counter; repeatable\n");
 	free(m);
 	m = help("clear", "--help", NULL);
 	EXPECT_STR(m,
@@ -317,7 +317,7 @@ TEST(cli_help_from_tables)
 	EXPECT_STR(m, "xfrmwhy: unknown command 'frobnicate'; commands are status, enable, disable, drain, watch, summary, clear, run (see 'xfrmwhy --help')\n");
 	free(m);
 	EXPECT_EQ(parse(&o, &m, "enable", "--reasons", "x", NULL), 1);
-	EXPECT_STR(m, "xfrmwhy enable: bad --reasons 'x': give a comma list of tmpl_mismatch, no_policy, policy_block, state_mismatch, hdr_error, policy_error, buffer_error, unknown (or all)\n");
+	EXPECT_STR(m, "xfrmwhy enable: bad --reasons 'x': give a comma list of tmpl_mismatch, no_policy, policy_block, state_mismatch, hdr_error, policy_error, buffer_error, no_state, unknown (or all)\n");
 	free(m);
 }
 
@@ -476,7 +476,9 @@ TEST(run_unexpected)
 	EXPECT_EQ(xw_parse_expect("tmpl_mismatch=9", &e[0]), 0);
 	EXPECT(xw_unexpected(n, e, 3) == 1);
 	EXPECT_EQ(xw_parse_expect("=3", &e[0]), -EINVAL);
-	EXPECT_EQ(xw_parse_expect("XfrmInNoStates", &e[0]), -EINVAL);
+	EXPECT_EQ(xw_parse_expect("XfrmInNoStates=2", &e[0]), 0);
+	EXPECT_EQ(e[0].reason, XFRMWHY_REASON_NO_STATE);
+	EXPECT_EQ(xw_parse_expect("XfrmOutNoStates", &e[0]), -EINVAL);
 }
 
 /* The child's status as a shell gives it; 127 when it cannot run. */

@@ -238,6 +238,13 @@ static void b_polerr_lookup(struct xw_event *ev)
 	ev->lookup[1].error = ENOMEM;
 }
 
+/* Before decryption, with the packet's mark: no flow, no SA, no policy. */
+static void b_no_state(struct xw_event *ev)
+{
+	fx_nostate_event(ev);
+	ev->outer.mark = 0x5;
+}
+
 static void b_buferr(struct xw_event *ev)
 {
 	ev->reason = XFRMWHY_REASON_BUFFER_ERROR;
@@ -297,6 +304,7 @@ X(hdr, XW_HINT_HDR_ERROR, "A packet dropped (XfrmInHdrError): the kernel could n
 X(polerr, XW_HINT_POLICY_ERROR, FLOW_SEED " dropped (XfrmInPolError): the kernel's policy lookup for this flow returned an error.") \
 X(polerr_lookup, XW_HINT_POLICY_ERROR, FLOW_SEED " dropped (XfrmInPolError): the kernel's lookup of the main policies for this flow failed with error 12 (Cannot allocate memory).") \
 X(no_policy_lookups, XW_HINT_NO_POLICY_TUNNEL, FLOW_SEED " dropped (XfrmInNoPols): decrypted by " SA_SEED ", but no inbound policy matches this flow. The kernel searched the sub policies and the main policies for if_id 3: none matched.") \
+X(no_state, XW_HINT_NO_STATE, "ESP spi 0x00009000 seq 3 192.0.2.2 -> 192.0.2.1 (mark 0x5) dropped (XfrmInNoStates): no SA of this host has that SPI for the packet's destination and mark.") \
 X(buferr, XW_HINT_BUFFER_ERROR, FLOW_SEED " dropped (XfrmInBufferError): the policies for this flow hold 6 or more templates, more than the inbound check accepts.") \
 X(unknown, XW_HINT_UNKNOWN, FLOW_SEED " dropped at the inbound policy check: none of the XfrmIn* counters of its namespace moved (it was counted elsewhere, e.g. through an xfrm interface of another namespace).") \
 X(unknown_newer, XW_HINT_UNKNOWN, FLOW_SEED " dropped at the inbound policy check: none of the XfrmIn* counters of its namespace moved (it was counted elsewhere, e.g. through an xfrm interface of another namespace).") \

@@ -128,7 +128,7 @@ static const char *const event_keys[] = { "seq", "time_ns", "cpu", "netns",
 	"ifindex", "ifname", "dir", "family", "reason", "counter", "exact",
 	"flow", "secpath", "policy", "templates", "explanation",
 	"lookup_if_id", "main_policy", "not_shown", "netns_id", "netns_gone",
-	"lookup", NULL };
+	"lookup", "outer", NULL };
 static const char *const lookup_keys[] = { "type", "result", "index",
 	"if_id", "error", NULL };
 static const char *const flow_keys[] = { "src", "dst", "proto", "sport",
@@ -514,7 +514,7 @@ TEST(json_status)
 
 #define FULL_JSON \
 	"{\"time_ns\":1700000000123456789,\"seq\":42,\"cpu\":1,\"ifindex\":5,\"ifname\":\"ipsec7\",\"netns\":4026531833,\"netns_id\":12,\"netns_gone\":true,\"dir\":\"in\",\"family\":\"ipv4\",\"reason\":\"tmpl_mismatch\",\"counter\":\"XfrmInTmplMismatch\",\"exact\":true,\"explanation\":\"EXPL\"," \
-	"\"flow\":{\"src\":\"10.2.0.1\",\"dst\":\"10.1.0.1\",\"proto\":17,\"sport\":4500,\"dport\":9000,\"icmp_type\":null,\"icmp_code\":null,\"mark\":16},\"lookup_if_id\":7," \
+	"\"flow\":{\"src\":\"10.2.0.1\",\"dst\":\"10.1.0.1\",\"proto\":17,\"sport\":4500,\"dport\":9000,\"icmp_type\":null,\"icmp_code\":null,\"mark\":16},\"lookup_if_id\":7,\"outer\":null," \
 	"\"secpath\":[{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":8192,\"reqid\":2,\"mode\":\"tunnel\",\"if_id\":7,\"aalgo\":5,\"output_mark\":16,\"output_mask\":255,\"sel\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":4500,\"dport\":9000},\"kern\":false}," \
 	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":4,\"spi\":3221225985,\"reqid\":0,\"mode\":\"tunnel\",\"if_id\":null,\"aalgo\":0,\"output_mark\":null,\"output_mask\":null,\"sel\":null,\"kern\":true}]," \
 	"\"policy\":{\"src\":\"10.2.0.0/24\",\"dst\":\"10.1.0.0/24\",\"proto\":17,\"sport\":null,\"dport\":9000,\"dir\":\"in\",\"priority\":100,\"index\":16,\"action\":\"allow\",\"type\":\"sub\",\"mark\":16,\"mask\":255,\"if_id\":7,\"socket\":true,\"dead\":true}," \
@@ -524,6 +524,41 @@ TEST(json_status)
 	"{\"src\":\"192.0.2.2\",\"dst\":\"192.0.2.1\",\"proto\":\"esp\",\"spi\":0,\"reqid\":3,\"mode\":\"tunnel\",\"optional\":false,\"aalgos\":8,\"allalgs\":false,\"compared\":0,\"mismatch\":[\"reqid\",\"algos\",20],\"evaluated\":true}," \
 	"{\"src\":null,\"dst\":null,\"proto\":null,\"spi\":null,\"reqid\":null,\"mode\":null,\"optional\":null,\"aalgos\":null,\"allalgs\":null,\"compared\":1,\"mismatch\":[\"extra\"],\"evaluated\":true}]," \
 	"\"not_shown\":1}\n"
+
+/* Dropped before decryption: the packet instead of a flow, both outputs. */
+TEST(nostate_event)
+{
+	static const char *const outer_keys[] = { "src", "dst", "proto", "spi",
+		"seq", "mark", NULL };
+	struct json_object *o, *p;
+	struct xw_event ev;
+	char *raw = NULL, *out;
+
+	fx_nostate_event(&ev);
+	out = event_text(&ev, "EXPL");
+	EXPECT_STR(out,
+		"2023-11-14 22:13:20.123456789 seq 7 cpu 0 dev veth0 netns 4026531840 dir in reason no_state\n"
+		"  EXPL\n"
+		"  packet: src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x00009000 seq 3\n"
+		"\n");
+	free(out);
+	o = event_json(&ev, "EXPL", &raw);
+	EXPECT_JSTR(o, "reason", "no_state");
+	EXPECT_JSTR(o, "counter", "XfrmInNoStates");
+	EXPECT_JNULL(o, "flow");
+	EXPECT_JNULL(o, "policy");
+	EXPECT_EQ(json_object_array_length(get(o, "secpath")), 0);
+	p = get(o, "outer");
+	expect_keys_of(p, outer_keys, &xw_outer_fieldset, XW_WORDED_OUTER);
+	EXPECT_JSTR(p, "src", "192.0.2.2");
+	EXPECT_JSTR(p, "dst", "192.0.2.1");
+	EXPECT_JSTR(p, "proto", "esp");
+	EXPECT_JINT(p, "spi", 0x9000);
+	EXPECT_JINT(p, "seq", 3);
+	EXPECT_JINT(p, "mark", 0);
+	json_object_put(o);
+	free(raw);
+}
 
 /* Every field set: the text, line by line, as an operator reads it. */
 TEST(full_event_text)

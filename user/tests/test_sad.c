@@ -55,6 +55,42 @@ TEST(sad_seed_expected_sa_idle)
 	xw_sad_free(&sad);
 }
 
+/*
+ * XfrmInNoStates for spi 0x9000 from 192.0.2.2: the SAs this host has from
+ * that peer (not those to it, nor from others), or none, or the SPI itself
+ * added since.
+ */
+TEST(sad_nostate)
+{
+	struct xw_sad sad = { .ok = true };
+	struct xw_sad_match m;
+	struct xw_event ev;
+	char buf[XW_EXPLAIN_MAX];
+
+	fx_nostate_event(&ev);
+	add(&sad, 0x9001, 100, "192.0.2.1", "192.0.2.2", 5);	/* outbound */
+	add(&sad, 0x9002, 100, "198.51.100.9", "192.0.2.1", 0);	/* other peer */
+	xw_sad_correlate(&sad, &ev, &m);
+	EXPECT(m.looked_up && m.nostate && !m.spi_now);
+	EXPECT_EQ(m.npeer, 0);
+	xw_explain(&ev, &m, buf, sizeof(buf));
+	EXPECT_STR(buf, "ESP spi 0x00009000 seq 3 192.0.2.2 -> 192.0.2.1 dropped (XfrmInNoStates): no SA of this host has that SPI for the packet's destination. This host has no SA from 192.0.2.2 at all: the IKE and child SAs with that peer are down on this side, or were never established. The peer sends with an SPI this host has no SA for: the two sides' SAs are out of step (a rekey or delete that one side missed, a daemon restarted on one side, a flushed SAD), or the SA exists with another destination address or mark. Compare ip xfrm state on both peers: each outbound SA of one must be an inbound SA of the other; re-establish the IKE connection (ipsec auto --up NAME, swanctl --initiate --child NAME) and look for DPD or delete messages in the daemon's log.");
+
+	add(&sad, 0x9003, 100, "192.0.2.2", "192.0.2.1", 12);
+	add(&sad, 0x9004, 104, "192.0.2.2", "192.0.2.1", 0);
+	xw_sad_correlate(&sad, &ev, &m);
+	EXPECT_EQ(m.npeer, 2);
+	xw_explain(&ev, &m, buf, sizeof(buf));
+	EXPECT_CONTAINS(buf, "that SPI for the packet's destination. This host has spi 0x00009003 (reqid 100, 12 packets) and spi 0x00009004 (reqid 104, 0 packets) from 192.0.2.2: the peer still sends on an SA that this side replaced or never installed (a one-sided rekey, or a restart of one side). The peer sends");
+
+	add(&sad, 0x9000, 100, "192.0.2.2", "192.0.2.1", 0);
+	xw_sad_correlate(&sad, &ev, &m);
+	EXPECT(m.spi_now);
+	xw_explain(&ev, &m, buf, sizeof(buf));
+	EXPECT_CONTAINS(buf, "destination. An SA with spi 0x00009000 (reqid 100) exists now: it was added after the drop. The peer");
+	xw_sad_free(&sad);
+}
+
 TEST(sad_no_expected_sa)
 {
 	struct xw_sad sad = { .ok = true };

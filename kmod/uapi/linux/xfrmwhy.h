@@ -26,6 +26,8 @@
  * @XFRMWHY_REASON_HDR_ERROR: XfrmInHdrError
  * @XFRMWHY_REASON_POLICY_ERROR: XfrmInPolError
  * @XFRMWHY_REASON_BUFFER_ERROR: XfrmInBufferError (too many templates)
+ * @XFRMWHY_REASON_NO_STATE: XfrmInNoStates: no SA of this host has the
+ *   packet's SPI (the state stage of xfrm_input(), before decryption)
  */
 enum xfrmwhy_reason {
 	XFRMWHY_REASON_UNKNOWN,
@@ -36,6 +38,7 @@ enum xfrmwhy_reason {
 	XFRMWHY_REASON_HDR_ERROR,
 	XFRMWHY_REASON_POLICY_ERROR,
 	XFRMWHY_REASON_BUFFER_ERROR,
+	XFRMWHY_REASON_NO_STATE,
 
 	/* private: */
 	__XFRMWHY_REASON_MAX,
@@ -101,6 +104,8 @@ enum xfrmwhy_dir {
  * @XFRMWHY_FEATURE_SUB_POLICY: CONFIG_XFRM_SUB_POLICY
  * @XFRMWHY_FEATURE_POLICY_DEFAULT: per-netns default block
  * @XFRMWHY_FEATURE_NOTIFY: events multicast (admin-only group)
+ * @XFRMWHY_FEATURE_NO_STATE: XfrmInNoStates covered: the state lookup's drop
+ *   is probed (needs the kernel's xfrm audit hooks, CONFIG_AUDITSYSCALL)
  */
 enum xfrmwhy_feature {
 	XFRMWHY_FEATURE_LOOKUP_PROBE,
@@ -109,6 +114,7 @@ enum xfrmwhy_feature {
 	XFRMWHY_FEATURE_SUB_POLICY,
 	XFRMWHY_FEATURE_POLICY_DEFAULT,
 	XFRMWHY_FEATURE_NOTIFY,
+	XFRMWHY_FEATURE_NO_STATE,
 };
 
 /**
@@ -211,6 +217,7 @@ enum xfrmwhy_ev_attr {
 	XFRMWHY_EV_A_NETNS_ID,
 	XFRMWHY_EV_A_NETNS_GONE,
 	XFRMWHY_EV_A_LOOKUP,
+	XFRMWHY_EV_A_OUTER,
 
 	__XFRMWHY_EV_A_MAX,
 	XFRMWHY_EV_A_MAX = (__XFRMWHY_EV_A_MAX - 1)
@@ -226,6 +233,19 @@ enum xfrmwhy_lk_attr {
 
 	__XFRMWHY_LK_A_MAX,
 	XFRMWHY_LK_A_MAX = (__XFRMWHY_LK_A_MAX - 1)
+};
+
+enum xfrmwhy_outer_attr {
+	XFRMWHY_OUTER_A_UNSPEC,
+	XFRMWHY_OUTER_A_SRC,
+	XFRMWHY_OUTER_A_DST,
+	XFRMWHY_OUTER_A_PROTO,
+	XFRMWHY_OUTER_A_SPI,
+	XFRMWHY_OUTER_A_SEQ,
+	XFRMWHY_OUTER_A_MARK,
+
+	__XFRMWHY_OUTER_A_MAX,
+	XFRMWHY_OUTER_A_MAX = (__XFRMWHY_OUTER_A_MAX - 1)
 };
 
 enum xfrmwhy_flow_attr {
