@@ -165,7 +165,7 @@
 	bool has_mark; \
 	uint32_t mark;
 
-/* event: One rejection by the inbound policy check */
+/* event: One drop, by the inbound policy check or at the state stage */
 #define XW_EVENT_FIELDS \
 	bool present; \
 	bool has_seq; \
