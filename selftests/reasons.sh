@@ -165,6 +165,10 @@ t_output_mark() {
 # packet by its addresses before NAT (nf_nat_decode_session()), and so must
 # the event's flow.
 t_flow_before_nat() {
+	if [ ! -d /proc/sys/net/netfilter ]; then
+		t_skip_why="no netfilter in this kernel (CONFIG_NETFILTER): no NAT to decode"
+		return "$KSFT_SKIP"
+	fi
 	ns_cleanup
 	pair_setup
 	pair_sa 0x2000 2 tunnel
