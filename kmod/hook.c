@@ -95,7 +95,6 @@ struct xw_check {
 	u32 lk_if_id[XW_MAX_LOOKUPS];
 	int nlk;
 	bool lk_over;			/* more lookups than lk[] holds */
-	u32 if_id;
 };
 
 /* Per-invocation state of one lookup. */
@@ -211,7 +210,6 @@ static int check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->sk_looked = false;
 	c->nlk = 0;
 	c->lk_over = false;
-	c->if_id = 0;
 	c->snap[1].net = NULL;
 	c->gen = atomic_read(&xw_lookup_gen);
 	/* Read after the generation: armed with it, or the gen moves. */
@@ -368,7 +366,9 @@ static void record(struct xw_check *c, struct net *net, int reason,
 		return;
 	xw_fill_flow(ev, net, c->skb, c->family, c->dir & ~XFRM_POLICY_MASK);
 	sp = skb_sec_path(c->skb);
-	ev->lookup_if_id = exact ? c->if_id : lookup_if_id(c->skb, sp);
+	/* Exact: the if_id of the check's last lookup (0 if it made none). */
+	ev->lookup_if_id = !exact ? lookup_if_id(c->skb, sp) :
+			   c->nlk ? c->lk_if_id[c->nlk - 1] : 0;
 	xw_fill_secpath(ev, sp);
 	if (exact) {
 		int i;
@@ -482,7 +482,6 @@ static int lookup_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->lk_type[c->nlk] = l->type;
 	c->lk_if_id[c->nlk] = l->if_id;
 	c->lk[c->nlk++] = (struct xfrm_policy *)regs_return_value(regs);
-	c->if_id = l->if_id;
 	return 0;
 }
 
@@ -589,13 +588,20 @@ static struct kprobe xw_state_probes[] = {
 
 static bool xw_state_ok[ARRAY_SIZE(xw_state_probes)];	/* cfg mutex */
 
+/* register_kprobe() keeps state in the struct: start clean. */
+static void kprobe_reset(struct kprobe *kp)
+{
+	kprobe_pre_handler_t pre = kp->pre_handler;
+	const char *sym = kp->symbol_name;
+
+	memset(kp, 0, sizeof(*kp));
+	kp->symbol_name = sym;
+	kp->pre_handler = pre;
+}
+
 static void probe_reset(struct kretprobe *rp)
 {
-	/* register_kretprobe() keeps state in the struct: start clean. */
-	const char *sym = rp->kp.symbol_name;
-
-	memset(&rp->kp, 0, sizeof(rp->kp));
-	rp->kp.symbol_name = sym;
+	kprobe_reset(&rp->kp);
 	rp->nmissed = 0;
 	rp->maxactive = max_t(int, XW_PROBE_INSTANCES_MIN,
 			      XW_PROBE_INSTANCES_PER_CPU * num_possible_cpus());
@@ -609,18 +615,22 @@ static void state_arm(void)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++) {
-		struct kprobe *kp = &xw_state_probes[i];
-		kprobe_pre_handler_t pre = kp->pre_handler;
-		const char *sym = kp->symbol_name;
-
-		/* register_kprobe() keeps state in the struct. */
-		memset(kp, 0, sizeof(*kp));
-		kp->symbol_name = sym;
-		kp->pre_handler = pre;
-		xw_state_ok[i] = !register_kprobe(kp);
+		kprobe_reset(&xw_state_probes[i]);
+		xw_state_ok[i] = !register_kprobe(&xw_state_probes[i]);
 	}
 	if (!xw_state_ok[0])
 		pr_info("xfrmwhy: cannot probe xfrm_audit_state_notfound (CONFIG_AUDITSYSCALL?): XfrmInNoStates not covered\n");
+}
+
+static u64 state_missed(void)
+{
+	u64 n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++)
+		if (xw_state_ok[i])
+			n += READ_ONCE(xw_state_probes[i].nmissed);
+	return n;
 }
 
 /* Unregister them, after one grace period.  Called with xw_cfg_mutex held. */
@@ -634,22 +644,8 @@ static void state_disarm(void)
 			kps[n++] = &xw_state_probes[i];
 	if (n)
 		unregister_kprobes(kps, n);
-	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++) {
-		if (xw_state_ok[i])
-			xw_missed_total += READ_ONCE(xw_state_probes[i].nmissed);
-		xw_state_ok[i] = false;
-	}
-}
-
-static u64 state_missed(void)
-{
-	u64 n = 0;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(xw_state_probes); i++)
-		if (xw_state_ok[i])
-			n += READ_ONCE(xw_state_probes[i].nmissed);
-	return n;
+	xw_missed_total += state_missed();
+	memset(xw_state_ok, 0, sizeof(xw_state_ok));
 }
 
 /* Put the lookup probes in place.  Called with xw_cfg_mutex held. */
